@@ -1,0 +1,48 @@
+/**
+ * /hold-key — a key pressed while waiting (the wait document's <Gather> action; the caller is still in the queue).
+ * 1: voicemail now. 2: ask for a callback, which the team is texted about, and the call ends.
+ */
+import { DEFAULT_PROMPTS } from '../src/config';
+import { HOLD_KEYS } from '../src/hold';
+import { logInfo } from '../src/log';
+import { notices } from '../src/messages';
+import { toE164 } from '../src/phone';
+import { defineStep, voiceResponse } from '../src/step';
+import { callerDetails, textMembers } from '../src/team';
+import { numberParam, param, sidParam } from '../src/webhook';
+
+export const handler = defineStep({
+  name: 'hold-key',
+  run: async (step, event) => {
+    const response = voiceResponse();
+    const digits = param(event, 'Digits');
+    const callSid = sidParam(event, 'CallSid', 'CA');
+    if (digits === HOLD_KEYS.voicemail) {
+      response.say('OK.');
+      response.leave();
+      return response;
+    }
+    if (digits === HOLD_KEYS.callback && callSid !== undefined) {
+      const [claimed, caller] = await Promise.all([
+        step.store.claimOutcome(callSid, { outcome: 'callback' }),
+        callerDetails(step, callSid, toE164(param(event, 'From')) ?? undefined),
+      ]);
+      if (claimed) {
+        await textMembers(step, step.config.members, notices.callback(caller, numberParam(event, 'QueueTime')));
+        logInfo(step.name, `caller ${caller.reference} asked for a callback`);
+        response.say(step.config.prompts.callbackConfirmation);
+        response.hangup();
+        return response;
+      }
+      // Someone is already connecting this caller: keep them on hold for the moment it takes.
+    }
+    response.redirect({ method: 'POST' }, step.url('/wait-music', { returning: '1' }));
+    return response;
+  },
+  fallback: () => {
+    const response = voiceResponse();
+    response.say(DEFAULT_PROMPTS.unavailable);
+    response.leave();
+    return response;
+  },
+});

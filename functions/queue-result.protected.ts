@@ -1,0 +1,51 @@
+/**
+ * /queue-result — the Enqueue action: Twilio says how the caller left the queue.
+ * A caller who hung up is reported as missed, once; one who left (key 1 or the maximum wait) goes to voicemail.
+ */
+import { DEFAULT_PROMPTS } from '../src/config';
+import { logInfo } from '../src/log';
+import { notices } from '../src/messages';
+import { toE164 } from '../src/phone';
+import { apologiseToVoicemail, defineStep, voiceResponse } from '../src/step';
+import { callerDetails, textMembers } from '../src/team';
+import { numberParam, param, sidParam } from '../src/webhook';
+
+export const handler = defineStep({
+  name: 'queue-result',
+  run: async (step, event) => {
+    const result = param(event, 'QueueResult');
+    switch (result) {
+      case 'bridged':
+      case 'bridging-in-process':
+      case 'redirected':
+      case 'redirected-from-bridged':
+        // A member pulled the caller: the URL they were pulled to now runs the call.
+        return voiceResponse();
+      case 'leave': {
+        const response = voiceResponse();
+        response.redirect({ method: 'POST' }, step.url('/voicemail'));
+        return response;
+      }
+      case 'hangup': {
+        const callSid = sidParam(event, 'CallSid', 'CA');
+        if (callSid !== undefined) {
+          const [claimed, caller] = await Promise.all([
+            step.store.claimOutcome(callSid, { outcome: 'missed' }),
+            callerDetails(step, callSid, toE164(param(event, 'From')) ?? undefined),
+          ]);
+          if (claimed) {
+            await textMembers(step, step.config.members, notices.missed(caller, numberParam(event, 'QueueTime')));
+            logInfo(step.name, `caller ${caller.reference} hung up while waiting; team told`);
+          }
+        }
+        return voiceResponse();
+      }
+      case undefined:
+      default:
+        // queue-full, error, system-error, or something new: the caller still gets voicemail.
+        logInfo(step.name, `queue result ${result === undefined ? '(none)' : JSON.stringify(result.slice(0, 30))}; sending to voicemail`);
+        return apologiseToVoicemail(step.url, step.config.prompts.unavailable);
+    }
+  },
+  fallback: (url) => apologiseToVoicemail(url, DEFAULT_PROMPTS.unavailable),
+});

@@ -1,0 +1,146 @@
+/**
+ * /sms-reply — the number's messaging webhook: a team member's command.
+ * Replies go back as TwiML <Message>s (no REST round trip), including the "who took it" texts to the others.
+ * At most three sequential rounds of REST requests, whatever the queue length or team size.
+ */
+import { parseCommand } from '../src/commands';
+import { Member } from '../src/config';
+import { logInfo } from '../src/log';
+import { replies, sentToVoicemailText, takenText } from '../src/messages';
+import { maskNumber, toE164 } from '../src/phone';
+import { choosePull } from '../src/pull';
+import { findQueueSid, pullCaller, waitingCallers, WaitingCaller } from '../src/queue';
+import { defineStep, messagingResponse, MessagingResponse, Step } from '../src/step';
+import { CallRecord, OutcomeRecord } from '../src/store';
+import { memberByNumber } from '../src/team';
+import { param } from '../src/webhook';
+
+/** Callers named in a list reply; more would not fit one text. */
+const LISTED = 5;
+
+export const handler = defineStep({
+  name: 'sms-reply',
+  run: async (step, event) => {
+    const response = messagingResponse();
+    const from = toE164(param(event, 'From'));
+    const member = memberByNumber(step, from);
+    if (member === undefined) {
+      // Strangers learn nothing, not even that this number takes commands.
+      logInfo(step.name, `text from non-member ${maskNumber(from ?? undefined)} ignored`);
+      return response;
+    }
+    const { keywords } = step.config;
+    const command = parseCommand(param(event, 'Body') ?? '', keywords);
+    switch (command.kind) {
+      case 'reserved':
+        // Twilio has already answered STOP, HELP and the like itself.
+        return response;
+      case 'unknown':
+        response.message(replies.unknown(keywords));
+        return response;
+      case 'commands':
+        response.message(replies.commands(keywords));
+        return response;
+      case 'pause':
+      case 'resume':
+        await step.store.setPaused(member.number, command.kind === 'pause');
+        response.message(command.kind === 'pause' ? replies.paused(keywords) : replies.resumed());
+        return response;
+      case 'status':
+        return status(step, response);
+      case 'accept':
+      case 'voicemail':
+        return pull(step, response, member, command.kind, command.reference);
+    }
+  },
+  fallback: () => {
+    const response = messagingResponse();
+    response.message(replies.tryAgain());
+    return response;
+  },
+});
+
+async function pull(
+  step: Step, response: MessagingResponse, member: Member, action: 'accept' | 'voicemail', reference: string | undefined,
+): Promise<MessagingResponse> {
+  // Round 1: the queue, who paused, and the named caller's details.
+  const [queueSid, paused, named] = await Promise.all([
+    findQueueSid(step.client, step.config.queueName),
+    step.store.pausedMembers(),
+    reference === undefined ? Promise.resolve(undefined) : step.store.callByReference(reference),
+  ]);
+  // Round 2: who is waiting, and what became of the named caller if they are gone.
+  const [waiting, outcome] = await Promise.all([
+    queueSid === undefined ? Promise.resolve([]) : waitingCallers(step.client, queueSid),
+    named === undefined ? Promise.resolve(undefined) : step.store.outcomeOf(named.callSid),
+  ]);
+  const decision = choosePull(action, reference, waiting);
+  switch (decision.kind) {
+    case 'nobody-waiting':
+      response.message(replies.nobodyWaiting());
+      return response;
+    case 'not-waiting':
+      response.message(named === undefined
+        ? replies.noSuchCaller(decision.reference, step.config.keywords)
+        : replies.noLongerWaiting(decision.reference, whyGone(outcome)));
+      return response;
+    case 'choose': {
+      // Round 3: details of the longest-waiting few.
+      const listed = await detailsOf(step, decision.waiting.slice(0, LISTED));
+      response.message(replies.chooseOne(listed, step.config.keywords, decision.waiting.length));
+      return response;
+    }
+    case 'pull': {
+      const target = decision.caller;
+      const url = action === 'accept'
+        ? step.url('/bridge', { member: member.number })
+        : step.url('/voicemail');
+      // Round 3: the dequeue itself (Twilio's first-wins claim) and, alongside, the caller's details.
+      const [result, caller] = await Promise.all([
+        pullCaller(step.client, queueSid ?? '', target.callSid, url),
+        named?.callSid === target.callSid ? Promise.resolve(named) : detailsOf(step, [target]).then((d) => d[0] ?? bare(target)),
+      ]);
+      if (result === 'gone') {
+        response.message(replies.tooLate(caller));
+        return response;
+      }
+      logInfo(step.name, `caller ${target.reference} pulled to ${action === 'accept' ? 'a member' : 'voicemail'}`);
+      response.message(action === 'accept' ? replies.connecting(caller, step.config.ringSeconds) : replies.toVoicemail(caller));
+      const told = action === 'accept' ? takenText(member, caller) : sentToVoicemailText(member, caller);
+      for (const other of step.config.members) {
+        if (other.number !== member.number && !paused.has(other.number)) response.message({ to: other.number }, told);
+      }
+      return response;
+    }
+  }
+}
+
+async function status(step: Step, response: MessagingResponse): Promise<MessagingResponse> {
+  const queueSid = await findQueueSid(step.client, step.config.queueName);
+  const waiting = queueSid === undefined ? [] : await waitingCallers(step.client, queueSid);
+  const listed = await detailsOf(step, waiting.slice(0, LISTED));
+  response.message(replies.status(listed.map((c, i) => ({ ...c, waitSeconds: waiting[i]?.waitSeconds ?? 0 })), waiting.length));
+  return response;
+}
+
+/** One parallel round of record fetches; a caller without a record is shown by reference alone. */
+async function detailsOf(step: Step, waiting: WaitingCaller[]): Promise<CallRecord[]> {
+  return Promise.all(waiting.map(async (w) => {
+    const record = await step.store.callByReference(w.reference).catch(() => undefined);
+    return record?.callSid === w.callSid ? record : bare(w);
+  }));
+}
+
+function bare(w: WaitingCaller): CallRecord {
+  return { callSid: w.callSid, reference: w.reference, place: '', arrivedAt: 0 };
+}
+
+function whyGone(outcome: OutcomeRecord | undefined): string {
+  switch (outcome?.outcome) {
+    case 'connected': return `${outcome.member ?? 'a member'} took the call`;
+    case 'voicemail': return 'they left a voicemail';
+    case 'callback': return 'they asked for a callback';
+    case 'missed': return 'they hung up';
+    case undefined: return 'they hung up or are being connected';
+  }
+}

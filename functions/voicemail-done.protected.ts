@@ -1,0 +1,43 @@
+/**
+ * /voicemail-done — the Record action: the caller finished (or hung up).
+ * A message settles the call as voicemail (the text follows from /voicemail-saved);
+ * no message at all is a missed call, reported once.
+ */
+import { DEFAULT_PROMPTS } from '../src/config';
+import { logInfo } from '../src/log';
+import { notices } from '../src/messages';
+import { toE164 } from '../src/phone';
+import { defineStep, voiceResponse } from '../src/step';
+import { callerDetails, textMembers } from '../src/team';
+import { numberParam, param, sidParam } from '../src/webhook';
+
+export const handler = defineStep({
+  name: 'voicemail-done',
+  run: async (step, event) => {
+    const response = voiceResponse();
+    const callSid = sidParam(event, 'CallSid', 'CA');
+    const seconds = numberParam(event, 'RecordingDuration') ?? 0;
+    const recorded = param(event, 'RecordingUrl') !== undefined && seconds > 0;
+    if (callSid !== undefined && recorded) {
+      await step.store.claimOutcome(callSid, { outcome: 'voicemail', seconds });
+    } else if (callSid !== undefined) {
+      const [claimed, caller] = await Promise.all([
+        step.store.claimOutcome(callSid, { outcome: 'missed' }),
+        callerDetails(step, callSid, toE164(param(event, 'From')) ?? undefined),
+      ]);
+      if (claimed) {
+        await textMembers(step, step.config.members, notices.missed(caller, undefined));
+        logInfo(step.name, `caller ${caller.reference} left no message; team told`);
+      }
+    }
+    response.say(recorded ? step.config.prompts.voicemailThanks : 'We did not get a message. Goodbye.');
+    response.hangup();
+    return response;
+  },
+  fallback: () => {
+    const response = voiceResponse();
+    response.say(DEFAULT_PROMPTS.voicemailThanks);
+    response.hangup();
+    return response;
+  },
+});

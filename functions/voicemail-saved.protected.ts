@@ -1,0 +1,40 @@
+/**
+ * /voicemail-saved — Twilio's recording status callback and, when enabled, its transcription callback.
+ * Sends the team one text per voicemail, with the transcription when there is one;
+ * a repeated or late callback sends nothing more.
+ */
+import { logInfo } from '../src/log';
+import { notices } from '../src/messages';
+import { defineStep, voiceResponse } from '../src/step';
+import { callerDetails, textMembers } from '../src/team';
+import { awaitsTranscription } from '../src/voicemail';
+import { numberParam, param, sidParam } from '../src/webhook';
+
+export const handler = defineStep({
+  name: 'voicemail-saved',
+  run: async (step, event) => {
+    const callSid = sidParam(event, 'CallSid', 'CA');
+    const recordingUrl = param(event, 'RecordingUrl');
+    const seconds = numberParam(event, 'RecordingDuration') ?? 0;
+    const transcriptionStatus = param(event, 'TranscriptionStatus');
+    const isTranscription = transcriptionStatus !== undefined;
+    if (callSid === undefined || recordingUrl === undefined || !/^https:\/\//.test(recordingUrl)) return voiceResponse();
+    if (!isTranscription && param(event, 'RecordingStatus') !== 'completed') return voiceResponse();
+    if (!isTranscription && awaitsTranscription(step.config.transcribeVoicemail, seconds)) return voiceResponse();
+
+    const [first, caller, outcome] = await Promise.all([
+      step.store.claimNotice(callSid, 'voicemail'),
+      callerDetails(step, callSid, undefined),
+      // The transcription callback carries no duration; /voicemail-done kept it with the outcome.
+      isTranscription ? step.store.outcomeOf(callSid).catch(() => undefined) : Promise.resolve(undefined),
+    ]);
+    if (first) {
+      const text = transcriptionStatus === 'completed' ? param(event, 'TranscriptionText') : undefined;
+      const length = isTranscription ? outcome?.seconds ?? seconds : seconds;
+      await textMembers(step, step.config.members, notices.voicemail(caller, length, recordingUrl, text));
+      logInfo(step.name, `voicemail from caller ${caller.reference} reported`);
+    }
+    return voiceResponse();
+  },
+  fallback: () => voiceResponse(),
+});

@@ -1,0 +1,29 @@
+/**
+ * /wait-music — the queue's waitUrl: Twilio requests it again each time the document ends,
+ * so one invocation is one loop of hold music. No REST calls: everything comes from Twilio's parameters.
+ */
+import { DEFAULT_PROMPTS } from '../src/config';
+import { holdLoop } from '../src/hold';
+import { defineStep, voiceResponse } from '../src/step';
+import { numberParam, param } from '../src/webhook';
+
+export const handler = defineStep({
+  name: 'wait-music',
+  run: (step, event) => {
+    return holdLoop({
+      queueTime: numberParam(event, 'QueueTime') ?? 0,
+      position: numberParam(event, 'QueuePosition'),
+      returning: param(event, 'returning') === '1',
+      maxWaitSeconds: step.config.maxWaitSeconds,
+      prompts: step.config.prompts,
+      url: step.url,
+    });
+  },
+  // Inside the queue only <Leave/> reaches voicemail (the Enqueue action takes it from there).
+  fallback: () => {
+    const response = voiceResponse();
+    response.say(DEFAULT_PROMPTS.unavailable);
+    response.leave();
+    return response;
+  },
+});

@@ -1,0 +1,33 @@
+// Build: bundle each functions/*.ts into one self-contained dist/functions/*.js.
+// Twilio deploys only the functions and assets folders and relative requires between
+// function files are not supported there, so our shared src/ modules are inlined into each file.
+// `twilio` stays external: it is a dependency Twilio installs for the deployed service.
+import { build } from 'esbuild';
+import { cpSync, existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+
+const root = new URL('..', import.meta.url).pathname;
+const out = join(root, 'dist');
+rmSync(out, { recursive: true, force: true });
+
+const entryPoints = readdirSync(join(root, 'functions'))
+  .filter((f) => f.endsWith('.ts'))
+  .map((f) => join(root, 'functions', f));
+
+await build({
+  entryPoints,
+  outdir: join(out, 'functions'),
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  format: 'cjs',
+  external: ['twilio'],
+  logLevel: 'warning',
+});
+
+// Only the audio is served; the assets README stays in the repository.
+mkdirSync(join(out, 'assets'), { recursive: true });
+for (const file of readdirSync(join(root, 'assets'))) {
+  if (!file.endsWith('.md') && existsSync(join(root, 'assets', file))) cpSync(join(root, 'assets', file), join(out, 'assets', file));
+}
+console.log(`built ${entryPoints.length} functions into dist/functions`);

@@ -1,0 +1,37 @@
+/** What a waiting caller hears in one loop of the queue's wait document. */
+import { Prompts } from './config';
+import { Step, voiceResponse, VoiceResponse } from './step';
+
+export const HOLD_MUSIC = '/hold-music.wav';
+/** Keys a waiting caller can press; the hold-options prompt names them. */
+export const HOLD_KEYS = { voicemail: '1', callback: '2' } as const;
+/** The first request of the wait document comes at once; later ones come a music loop (40 s) apart. */
+const FIRST_LOOP_WITHIN_SECONDS = 5;
+
+export interface HoldInput {
+  queueTime: number;
+  position: number | undefined;
+  /** Back from a key press that was not an option: no greeting again. */
+  returning: boolean;
+  maxWaitSeconds: number;
+  prompts: Prompts;
+  url: Step['url'];
+}
+
+export function holdLoop(input: HoldInput): VoiceResponse {
+  const response = voiceResponse();
+  if (input.queueTime >= input.maxWaitSeconds) {
+    // <Leave/> hands the caller to the Enqueue action, which takes them to voicemail.
+    response.say(input.prompts.maxWait);
+    response.leave();
+    return response;
+  }
+  const gather = response.gather({ numDigits: 1, timeout: 1, action: input.url('/hold-key'), method: 'POST', actionOnEmptyResult: false });
+  const first = input.queueTime < FIRST_LOOP_WITHIN_SECONDS && !input.returning;
+  if (first) gather.say(input.prompts.greeting);
+  // Position once a loop at most, and only when it tells the caller something.
+  else if (input.position !== undefined && input.position > 1) gather.say(`You are caller ${input.position} in line.`);
+  gather.say(input.prompts.holdOptions);
+  gather.play(input.url(HOLD_MUSIC));
+  return response;
+}

@@ -1,0 +1,87 @@
+/** Every text a team member receives. Each fits one SMS segment; see sms-text.ts. */
+import { Caller, describeCaller } from './caller';
+import { Keywords, Member } from './config';
+import { fit, clip, cleanLabel } from './sms-text';
+
+type CallerInfo = Pick<Caller, 'name' | 'number' | 'place' | 'reference'>;
+
+function who(caller: CallerInfo): string {
+  return caller.place === '' ? describeCaller(caller) : `${describeCaller(caller)}, ${caller.place}`;
+}
+
+export function formatDuration(seconds: number): string {
+  const s = Math.max(0, Math.round(seconds));
+  return s < 60 ? `${s}s` : `${Math.floor(s / 60)}m${String(s % 60).padStart(2, '0')}s`;
+}
+
+export function newCallText(caller: CallerInfo, keywords: Keywords): string {
+  const yes = keywords.accept[0] ?? 'Y';
+  const no = keywords.voicemail[0] ?? 'N';
+  return fit(`Call from ${who(caller)}`, `. Reply ${yes} ${caller.reference} to take, ${no} ${caller.reference} for voicemail.`);
+}
+
+export function takenText(member: Member, caller: CallerInfo): string {
+  return fit(`${member.name} took the call from ${who(caller)}`, ` (${caller.reference}).`);
+}
+
+export function sentToVoicemailText(member: Member, caller: CallerInfo): string {
+  return fit(`${member.name} sent ${who(caller)}`, ` (${caller.reference}) to voicemail.`);
+}
+
+export const replies = {
+  connecting: (caller: CallerInfo, ringSeconds: number): string =>
+    fit(`Calling you now for ${who(caller)}`, ` (${caller.reference}). Answer and press 1 within ${ringSeconds}s to connect.`),
+  toVoicemail: (caller: CallerInfo): string => fit(`OK: ${who(caller)}`, ` (${caller.reference}) is going to voicemail.`),
+  tooLate: (caller: CallerInfo): string =>
+    fit(`Too late: ${who(caller)}`, ` (${caller.reference}) was just taken by another member or hung up.`),
+  noLongerWaiting: (reference: string, why: string): string => fit(`Caller ${reference} is no longer waiting: ${why}`, '.'),
+  noSuchCaller: (reference: string, keywords: Keywords): string =>
+    fit('', `No waiting caller has reference ${reference}. Text ${keywords.status[0] ?? 'STATUS'} for the list.`),
+  nobodyWaiting: (): string => 'No caller is waiting right now.',
+  chooseOne: (waiting: CallerInfo[], keywords: Keywords, total: number): string => {
+    const no = keywords.voicemail[0] ?? 'N';
+    const list = waiting.map((c) => `${c.reference} ${clip(describeCaller(c), 14)}`).join('; ');
+    const more = total > waiting.length ? ` +${total - waiting.length} more` : '';
+    return fit(`${total} waiting: ${list}`, `${more}. Reply ${no} and a number.`);
+  },
+  status: (waiting: (CallerInfo & { waitSeconds: number })[], total: number): string => {
+    if (total === 0) return 'No caller is waiting right now.';
+    const list = waiting
+      .map((c) => `${c.reference} ${clip(describeCaller(c), 14)}${c.place === '' ? '' : ` ${clip(c.place, 12)}`} ${formatDuration(c.waitSeconds)}`)
+      .join('; ');
+    const more = total > waiting.length ? ` +${total - waiting.length} more` : '';
+    return fit(`${total} waiting: ${list}`, `${more}.`);
+  },
+  commands: (k: Keywords): string =>
+    fit('', `${k.accept[0]} [ref]: take a call. ${k.voicemail[0]} [ref]: voicemail. ${k.status[0]}: who waits. ${k.pause[0]}/${k.resume[0]}: pause/resume texts. ${k.commands[0]}: this list.`),
+  unknown: (k: Keywords): string =>
+    fit('', `Not understood. Reply ${k.accept[0]} or ${k.accept[0]} 1234 to take a call, ${k.voicemail[0]} 1234 for voicemail, ${k.status[0]} for the list, ${k.commands[0]} for more.`),
+  paused: (k: Keywords): string => fit('', `Paused: you will get no new-call texts until you reply ${k.resume[0]}. You can still take calls.`),
+  resumed: (): string => 'Resumed: you will be texted about new calls again.',
+  tryAgain: (): string => 'Sorry, Twilio did not answer in time. Please send that again.',
+};
+
+export const notices = {
+  missed: (caller: CallerInfo, waitedSeconds: number | undefined): string => {
+    const waited = waitedSeconds === undefined ? '' : `, waited ${formatDuration(waitedSeconds)}`;
+    const back = caller.number === undefined ? ' No number to call back.' : ` Call back ${caller.number}`;
+    return fit(`Missed call: ${who(caller)}`, `${waited}.${back}`);
+  },
+  callback: (caller: CallerInfo, waitedSeconds: number | undefined): string => {
+    const waited = waitedSeconds === undefined ? '' : ` after ${formatDuration(waitedSeconds)}`;
+    return fit(who(caller), ` asked for a callback${waited}: ${caller.number ?? 'number withheld'}`);
+  },
+  notAnswered: (member: Member, caller: CallerInfo, status: string): string =>
+    fit(`${member.name} did not connect (${status}) with ${who(caller)}`, ` (${caller.reference}); the caller is sent to voicemail.`),
+  /**
+   * The one text that may run to two segments: a recording link alone is over 120 characters.
+   * The transcription gets what room is left.
+   */
+  voicemail: (caller: Pick<Caller, 'name' | 'number'>, seconds: number, recordingUrl: string, transcription?: string): string => {
+    const head = `Voicemail ${formatDuration(seconds)} from ${clip(describeCaller(caller), 40)}`;
+    const back = caller.number === undefined || caller.name === undefined ? '' : ` ${caller.number}`;
+    const link = ` ${recordingUrl}`;
+    const text = transcription === undefined ? '' : ` "${cleanLabel(transcription, 300)}"`;
+    return fit(`${head}${back}:${link}${text}`, '', 306);
+  },
+};

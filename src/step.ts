@@ -1,0 +1,81 @@
+/**
+ * What every function shares: read the configuration, make the client, answer Twilio,
+ * and never let a failure reach the caller as an application error.
+ */
+import type { Context, ServerlessCallback, ServerlessFunctionSignature } from '@twilio-labs/serverless-runtime-types/types';
+import twilio from 'twilio';
+import { Config, Env, readConfig } from './config';
+import { logError } from './log';
+import { Store } from './store';
+import { describeFailure, twilioClient, TwilioClient } from './twilio-api';
+import { stepUrl } from './urls';
+import { WebhookEvent } from './webhook';
+
+export type VoiceResponse = twilio.twiml.VoiceResponse;
+export type MessagingResponse = twilio.twiml.MessagingResponse;
+
+export interface Step {
+  name: string;
+  config: Config;
+  client: TwilioClient;
+  store: Store;
+  /** Absolute URL of another of our functions. */
+  url: (path: string, query?: Record<string, string | undefined>) => string;
+}
+
+type Handler = ServerlessFunctionSignature<Env, WebhookEvent & { request: { cookies: object; headers: object } }>;
+
+interface StepDefinition<R> {
+  name: string;
+  run: (step: Step, event: WebhookEvent) => Promise<R> | R;
+  /** What Twilio gets when the configuration is unusable or the step failed: always a safe answer. */
+  fallback: (url: Step['url'], event: WebhookEvent) => R;
+}
+
+export function defineStep<R extends VoiceResponse | MessagingResponse>(definition: StepDefinition<R>): Handler {
+  return (context: Context<Env>, event: WebhookEvent, callback: ServerlessCallback) => {
+    const domain = context.DOMAIN_NAME;
+    const url = (path: string, query?: Record<string, string | undefined>): string => stepUrl(domain, path, query);
+    const answer = (response: R): void => {
+      callback(null, response);
+    };
+    const result = readConfig(environmentOf(context));
+    if (!result.ok) {
+      for (const problem of result.problems) logError(definition.name, `configuration: ${problem.variable} ${problem.message}`);
+      answer(definition.fallback(url, event));
+      return;
+    }
+    const client = twilioClient(result.config);
+    const step: Step = { name: definition.name, config: result.config, client, store: new Store(client, result.config), url };
+    Promise.resolve()
+      .then(() => definition.run(step, event))
+      .then(answer, (error: unknown) => {
+      logError(definition.name, `failed (${describeFailure(error)}); answering with the safe fallback`);
+      answer(definition.fallback(url, event));
+    });
+  };
+}
+
+function environmentOf(context: Context<Env>): Env {
+  const env: Env = {};
+  for (const [key, value] of Object.entries(context)) {
+    if (typeof value === 'string') env[key] = value;
+  }
+  return env;
+}
+
+export function voiceResponse(): VoiceResponse {
+  return new twilio.twiml.VoiceResponse();
+}
+
+export function messagingResponse(): MessagingResponse {
+  return new twilio.twiml.MessagingResponse();
+}
+
+/** The safe path for a caller whenever something is wrong: an apology, then voicemail (which needs nothing configured). */
+export function apologiseToVoicemail(url: Step['url'], prompt: string): VoiceResponse {
+  const response = voiceResponse();
+  response.say(prompt);
+  response.redirect({ method: 'POST' }, url('/voicemail'));
+  return response;
+}

@@ -1,0 +1,55 @@
+/** Texting the team over the REST API: every member in parallel, one failure never stopping the others. */
+import { Member } from './config';
+import { logError } from './log';
+import { maskNumber } from './phone';
+import { Step } from './step';
+import { describeFailure } from './twilio-api';
+import { callReference } from './reference';
+import { CallRecord } from './store';
+
+export async function textMembers(step: Step, members: readonly Member[], body: string): Promise<void> {
+  const results = await Promise.allSettled(
+    members.map((member) => step.client.messages.create({ to: member.number, from: step.config.twilioNumber, body })),
+  );
+  results.forEach((result, i) => {
+    // An opted-out member (21610), a bad number or an API error is logged and the others still get their text.
+    if (result.status === 'rejected') {
+      logError(step.name, `text to ${maskNumber(members[i]?.number)} failed (${describeFailure(result.reason)})`);
+    }
+  });
+}
+
+export function memberByNumber(step: Step, number: string | null | undefined): Member | undefined {
+  return step.config.members.find((m) => m.number === number);
+}
+
+/**
+ * Resolve `promise`, or `fallback` after `ms` or on failure: an optional request
+ * (a name lookup, a detail for a text) must not keep a caller in silence or stop the step.
+ */
+export async function within<T>(step: Step, what: string, ms: number, promise: Promise<T>, fallback: T): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<T>((resolve) => {
+    timer = setTimeout(() => {
+      logError(step.name, `${what} took over ${ms} ms; going on without it`);
+      resolve(fallback);
+    }, ms);
+  });
+  const settled = promise.catch((error: unknown) => {
+    logError(step.name, `${what} failed (${describeFailure(error)}); going on without it`);
+    return fallback;
+  });
+  try {
+    return await Promise.race([settled, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** A caller's details for a text: the stored record when there is one, else what this webhook says. */
+export async function callerDetails(step: Step, callSid: string, from: string | undefined): Promise<CallRecord> {
+  const reference = callReference(callSid);
+  const fallback: CallRecord = { callSid, reference, place: '', arrivedAt: Date.now(), ...(from === undefined ? {} : { number: from }) };
+  const record = await within(step, 'caller details', 2000, step.store.callByReference(reference), undefined);
+  return record !== undefined && record.callSid === callSid ? record : fallback;
+}

@@ -1,0 +1,37 @@
+/** The voicemail a caller leaves: Twilio records and keeps it; the team gets one text when it is ready. */
+import { Step, voiceResponse, VoiceResponse } from './step';
+
+export interface VoicemailSettings {
+  prompt: string;
+  maxSeconds: number;
+  transcribe: boolean;
+}
+
+/** Twilio's built-in transcription handles recordings of 2 to 120 seconds only. */
+export const TRANSCRIBABLE = { minSeconds: 2, maxSeconds: 120 } as const;
+
+export function recordVoicemail(url: Step['url'], settings: VoicemailSettings): VoiceResponse {
+  const response = voiceResponse();
+  response.say(settings.prompt);
+  response.record({
+    action: url('/voicemail-done'),
+    method: 'POST',
+    maxLength: settings.maxSeconds,
+    timeout: 5,
+    playBeep: true,
+    trim: 'trim-silence',
+    finishOnKey: '#',
+    recordingStatusCallback: url('/voicemail-saved'),
+    recordingStatusCallbackMethod: 'POST',
+    ...(settings.transcribe ? { transcribe: true, transcribeCallback: url('/voicemail-saved') } : {}),
+  });
+  // Reached only if Twilio heard nothing to record.
+  response.say('We did not hear a message. Goodbye.');
+  response.hangup();
+  return response;
+}
+
+/** Wait for the transcription before texting the team, when one is coming. */
+export function awaitsTranscription(transcribe: boolean, seconds: number): boolean {
+  return transcribe && seconds >= TRANSCRIBABLE.minSeconds && seconds <= TRANSCRIBABLE.maxSeconds;
+}
