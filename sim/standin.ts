@@ -1,0 +1,429 @@
+/**
+ * A stand-in for the parts of Twilio's REST API that Pull Phone calls, on loopback.
+ * It answers as Twilio does (JSON shapes, status codes, error codes), keeps the state
+ * the real service would keep (queues and their members, messages, Sync maps, numbers),
+ * records every request with its timing, and can inject latency and faults.
+ */
+import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
+import { AddressInfo } from 'node:net';
+
+export interface RecordedRequest {
+  method: string;
+  host: string;
+  path: string;
+  params: Record<string, string>;
+  start: number;
+  end: number;
+  status: number;
+}
+
+export interface SentMessage {
+  sid: string;
+  to: string;
+  from: string;
+  body: string;
+  at: number;
+}
+
+export interface QueueMember {
+  callSid: string;
+  enqueuedAt: number;
+}
+
+export interface Queue {
+  sid: string;
+  friendlyName: string;
+  members: QueueMember[];
+}
+
+interface SyncItem {
+  key: string;
+  data: unknown;
+  revision: number;
+  expiresAt: number | undefined;
+}
+
+export interface Fault {
+  status: number;
+  code?: number;
+  /** Extra delay before answering, in real milliseconds. */
+  delayMs?: number;
+}
+
+export interface StandInOptions {
+  accountSid: string;
+  authToken: string;
+  /** Milliseconds added to every request before it is answered. */
+  latencyMs?: number;
+  /** The clock queue wait times and Sync TTLs are measured with (a simulator passes its virtual one). */
+  now?: () => number;
+}
+
+export type DequeueListener = (callSid: string, url: string, method: string) => void;
+/** Decide a fault for a request, or undefined to answer normally. */
+export type FaultInjector = (request: { method: string; host: string; path: string }) => Fault | undefined;
+/** Check a request against a contract; return a reason to refuse it with 422, as a mock of the spec would. */
+export type RequestValidator = (request: { method: string; host: string; path: string; params: Record<string, string> }) => string | undefined;
+
+const MAX_PAGE_2010 = 1000;
+const MAX_PAGE_SYNC = 100;
+
+export class TwilioStandIn {
+  readonly requests: RecordedRequest[] = [];
+  readonly messages: SentMessage[] = [];
+  readonly queues = new Map<string, Queue>();
+  /** Numbers that texted STOP: sending to them fails with 21610, as on Twilio. */
+  readonly optedOut = new Set<string>();
+  /** Caller names Lookup knows, by E.164 number. */
+  readonly callerNames = new Map<string, string>();
+  /** Incoming phone numbers of the account, by SID. */
+  readonly numbers = new Map<string, Record<string, string>>();
+  latencyMs: number;
+  faults: FaultInjector | undefined;
+  validator: RequestValidator | undefined;
+  onDequeue: DequeueListener | undefined;
+  readonly now: () => number;
+
+  private readonly sync = new Map<string, Map<string, SyncItem>>();
+  private server: Server | undefined;
+  private counter = 0;
+  private readonly open = new Set<ServerResponse>();
+  private readonly timers = new Set<NodeJS.Timeout>();
+
+  constructor(private readonly options: StandInOptions) {
+    this.latencyMs = options.latencyMs ?? 0;
+    this.now = options.now ?? Date.now;
+  }
+
+  async start(): Promise<string> {
+    this.server = createServer((req, res) => {
+      this.open.add(res);
+      res.on('close', () => this.open.delete(res));
+      void this.handle(req, res);
+    });
+    this.server.keepAliveTimeout = 1000;
+    await new Promise<void>((resolve) => this.server?.listen(0, '127.0.0.1', resolve));
+    return this.url;
+  }
+
+  get url(): string {
+    const address = this.server?.address() as AddressInfo | null;
+    if (address === null || address === undefined) throw new Error('stand-in not started');
+    return `http://127.0.0.1:${address.port}`;
+  }
+
+  async stop(): Promise<void> {
+    for (const timer of this.timers) clearTimeout(timer);
+    for (const res of this.open) res.destroy();
+    this.server?.closeAllConnections();
+    await new Promise<void>((resolve) => (this.server === undefined ? resolve() : this.server.close(() => resolve())));
+  }
+
+  /** Clear recorded requests and messages (state stays). */
+  resetLog(): void {
+    this.requests.length = 0;
+    this.messages.length = 0;
+  }
+
+  // --- what the voice side of Twilio does to queues ---
+
+  queueNamed(name: string): Queue {
+    let queue = [...this.queues.values()].find((q) => q.friendlyName === name);
+    if (queue === undefined) {
+      queue = { sid: this.sid('QU'), friendlyName: name, members: [] };
+      this.queues.set(queue.sid, queue);
+    }
+    return queue;
+  }
+
+  enqueue(queueName: string, callSid: string): Queue {
+    const queue = this.queueNamed(queueName);
+    queue.members.push({ callSid, enqueuedAt: this.now() });
+    return queue;
+  }
+
+  /** The caller left (hung up, <Leave/>, redirected): they are no longer a member. */
+  removeMember(callSid: string): void {
+    for (const queue of this.queues.values()) queue.members = queue.members.filter((m) => m.callSid !== callSid);
+  }
+
+  waiting(queueName: string): string[] {
+    return this.queueNamed(queueName).members.map((m) => m.callSid);
+  }
+
+  syncItems(map: string): Map<string, SyncItem> | undefined {
+    return this.sync.get(map);
+  }
+
+  /** Put an item in a Sync map directly, as if an earlier invocation had written it. */
+  setSyncItem(map: string, key: string, data: unknown): void {
+    let items = this.sync.get(map);
+    if (items === undefined) {
+      items = new Map();
+      this.sync.set(map, items);
+    }
+    items.set(key, { key, data, revision: 0, expiresAt: undefined });
+  }
+
+  sid(prefix: string): string {
+    this.counter += 1;
+    return `${prefix}${this.counter.toString(16).padStart(32, '0')}`;
+  }
+
+  // --- HTTP ---
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const start = performance.now();
+    const body = await readBody(req);
+    const url = new URL(req.url ?? '/', 'http://stand-in');
+    const [, host = '', ...rest] = url.pathname.split('/');
+    const path = `/${rest.map(decodeURIComponent).join('/')}`;
+    const params: Record<string, string> = {};
+    for (const [k, v] of url.searchParams) params[k] = v;
+    for (const [k, v] of new URLSearchParams(body)) params[k] = v;
+    const method = req.method ?? 'GET';
+
+    const reply = (status: number, payload: unknown): void => {
+      this.requests.push({ method, host, path, params, start, end: performance.now(), status });
+      if (res.destroyed) return;
+      res.writeHead(status, { 'Content-Type': 'application/json' });
+      res.end(JSON.stringify(payload));
+    };
+
+    const fault = this.faults?.({ method, host, path });
+    const delay = this.latencyMs + (fault?.delayMs ?? 0);
+    if (delay > 0) {
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(() => {
+          this.timers.delete(timer);
+          resolve();
+        }, delay);
+        this.timers.add(timer);
+      });
+    }
+
+    if (req.headers.authorization !== `Basic ${Buffer.from(`${this.options.accountSid}:${this.options.authToken}`).toString('base64')}`) {
+      reply(401, twilioError(401, 20003, 'Authenticate'));
+      return;
+    }
+    const invalid = this.validator?.({ method, host, path, params });
+    if (invalid !== undefined) {
+      reply(422, { ...twilioError(422, 0, invalid), contract: invalid });
+      return;
+    }
+    if (fault !== undefined && fault.status >= 400) {
+      reply(fault.status, twilioError(fault.status, fault.code ?? 20500, 'Injected fault'));
+      return;
+    }
+    try {
+      const [status, payload] = this.route(method, host, path, params);
+      reply(status, payload);
+    } catch (error) {
+      reply(500, twilioError(500, 20500, error instanceof Error ? error.message : 'stand-in error'));
+    }
+  }
+
+  private route(method: string, host: string, path: string, p: Record<string, string>): [number, unknown] {
+    const account = this.options.accountSid;
+    const api = `/2010-04-01/Accounts/${account}`;
+    let m: RegExpExecArray | null;
+    if (host === 'api.twilio.com') {
+      if (method === 'POST' && path === `${api}/Messages.json`) return this.createMessage(p);
+      if (method === 'GET' && path === `${api}/Queues.json`) {
+        const queues = [...this.queues.values()].slice(0, pageSize(p, MAX_PAGE_2010)).map((q) => this.queueJson(q));
+        return [200, page2010('queues', `${api}/Queues.json`, queues, p)];
+      }
+      if ((m = new RegExp(`^${api}/Queues/(QU\\w+)/Members\\.json$`).exec(path)) !== null && method === 'GET') {
+        const queue = this.queues.get(m[1] ?? '');
+        if (queue === undefined) return [404, twilioError(404, 20404, 'The requested resource was not found')];
+        const members = queue.members.slice(0, pageSize(p, MAX_PAGE_2010)).map((member, i) => this.memberJson(queue, member, i));
+        return [200, page2010('queue_members', `${api}/Queues/${queue.sid}/Members.json`, members, p)];
+      }
+      if ((m = new RegExp(`^${api}/Queues/(QU\\w+)/Members/(\\w+)\\.json$`).exec(path)) !== null && method === 'POST') {
+        return this.dequeue(m[1] ?? '', m[2] ?? '', p);
+      }
+      if (method === 'GET' && path === `${api}/IncomingPhoneNumbers.json`) {
+        const list = [...this.numbers.values()].filter((n) => p.PhoneNumber === undefined || n.phone_number === p.PhoneNumber);
+        return [200, page2010('incoming_phone_numbers', `${api}/IncomingPhoneNumbers.json`, list, p)];
+      }
+      if ((m = new RegExp(`^${api}/IncomingPhoneNumbers/(PN\\w+)\\.json$`).exec(path)) !== null && method === 'POST') {
+        const number = this.numbers.get(m[1] ?? '');
+        if (number === undefined) return [404, twilioError(404, 20404, 'The requested resource was not found')];
+        for (const [k, v] of Object.entries(p)) number[snake(k)] = v;
+        return [200, number];
+      }
+    }
+    if (host === 'lookups.twilio.com' && (m = /^\/v2\/PhoneNumbers\/([^/]+)$/.exec(path)) !== null && method === 'GET') {
+      const number = m[1] ?? '';
+      const name = this.callerNames.get(number);
+      return [200, {
+        phone_number: number, valid: true, calling_country_code: '1', country_code: 'US', national_format: number,
+        caller_name: p.Fields?.includes('caller_name') === true ? { caller_name: name ?? null, caller_type: name === undefined ? null : 'CONSUMER', error_code: null } : null,
+        url: `https://lookups.twilio.com/v2/PhoneNumbers/${number}`,
+      }];
+    }
+    if (host === 'sync.twilio.com' && (m = /^\/v1\/Services\/([^/]+)\/Maps(?:\/([^/]+)(?:\/Items(?:\/([^/]+))?)?)?$/.exec(path)) !== null) {
+      return this.syncRoute(method, m[2], path.includes('/Items') ? (m[3] ?? '') : undefined, p);
+    }
+    return [404, twilioError(404, 20404, `The stand-in does not serve ${method} ${host}${path}`)];
+  }
+
+  private createMessage(p: Record<string, string>): [number, unknown] {
+    const to = p.To ?? '';
+    if (!/^\+[1-9]\d{7,14}$/.test(to)) return [400, twilioError(400, 21211, "The 'To' number is not a valid phone number.")];
+    if (p.Body === undefined || p.Body === '') return [400, twilioError(400, 21602, 'Message body is required.')];
+    if (this.optedOut.has(to)) return [400, twilioError(400, 21610, 'Attempt to send to unsubscribed recipient')];
+    const message: SentMessage = { sid: this.sid('SM'), to, from: p.From ?? '', body: p.Body, at: this.now() };
+    this.messages.push(message);
+    return [201, {
+      sid: message.sid, account_sid: this.options.accountSid, to, from: message.from, body: message.body, status: 'queued',
+      num_segments: String(segments(message.body)), direction: 'outbound-api', api_version: '2010-04-01',
+    }];
+  }
+
+  private dequeue(queueSid: string, callSid: string, p: Record<string, string>): [number, unknown] {
+    const queue = this.queues.get(queueSid);
+    if (queue === undefined) return [404, twilioError(404, 20404, 'The requested resource was not found')];
+    if (p.Url === undefined) return [400, twilioError(400, 21205, 'Url parameter is required.')];
+    const index = callSid === 'Front' ? 0 : queue.members.findIndex((m) => m.callSid === callSid);
+    const member = queue.members[index];
+    // Dequeued once, a member is gone: a second update is refused. This is Pull Phone's first-wins rule.
+    if (member === undefined) return [404, twilioError(404, 20404, 'The requested resource was not found')];
+    const json = this.memberJson(queue, member, index);
+    queue.members.splice(index, 1);
+    this.onDequeue?.(member.callSid, p.Url, p.Method ?? 'POST');
+    return [200, json];
+  }
+
+  private syncRoute(method: string, map: string | undefined, key: string | undefined, p: Record<string, string>): [number, unknown] {
+    this.expire();
+    if (map === undefined) {
+      if (method !== 'POST') return [405, twilioError(405, 20004, 'Method not allowed')];
+      const name = p.UniqueName ?? this.sid('MP');
+      if (this.sync.has(name)) return [409, twilioError(409, 54301, 'Unique name already exists')];
+      this.sync.set(name, new Map());
+      return [201, { sid: this.sid('MP'), unique_name: name }];
+    }
+    const items = this.sync.get(map);
+    if (items === undefined) return [404, twilioError(404, 54200, 'Map not found')];
+    if (key === '') {
+      if (method === 'GET') {
+        const list = [...items.values()].slice(0, pageSize(p, MAX_PAGE_SYNC)).map((i) => this.itemJson(map, i));
+        return [200, { items: list, meta: { page: 0, page_size: pageSize(p, MAX_PAGE_SYNC), first_page_url: '', previous_page_url: null, next_page_url: null, url: '', key: 'items' } }];
+      }
+      if (method === 'POST') {
+        const itemKey = p.Key ?? '';
+        if (itemKey === '' || p.Data === undefined) return [400, twilioError(400, 54201, 'Key and Data are required')];
+        if (items.has(itemKey)) return [409, twilioError(409, 54208, 'Map Item already exists')];
+        const item = { key: itemKey, data: JSON.parse(p.Data) as unknown, revision: 0, expiresAt: this.ttl(p) };
+        items.set(itemKey, item);
+        return [201, this.itemJson(map, item)];
+      }
+      return [405, twilioError(405, 20004, 'Method not allowed')];
+    }
+    const item = items.get(key ?? '');
+    if (item === undefined) return [404, twilioError(404, 20404, 'The requested resource was not found')];
+    if (method === 'GET') return [200, this.itemJson(map, item)];
+    if (method === 'DELETE') {
+      items.delete(item.key);
+      return [204, {}];
+    }
+    if (method === 'POST') {
+      if (p.Data !== undefined) item.data = JSON.parse(p.Data) as unknown;
+      const ttl = this.ttl(p);
+      if (ttl !== undefined) item.expiresAt = ttl;
+      item.revision += 1;
+      return [200, this.itemJson(map, item)];
+    }
+    return [405, twilioError(405, 20004, 'Method not allowed')];
+  }
+
+  private ttl(p: Record<string, string>): number | undefined {
+    const seconds = Number(p.Ttl ?? p.ItemTtl ?? '');
+    return Number.isFinite(seconds) && seconds > 0 ? this.now() + seconds * 1000 : undefined;
+  }
+
+  private expire(): void {
+    const now = this.now();
+    for (const items of this.sync.values()) {
+      for (const [key, item] of items) if (item.expiresAt !== undefined && item.expiresAt <= now) items.delete(key);
+    }
+  }
+
+  private queueJson(q: Queue): Record<string, unknown> {
+    return {
+      sid: q.sid, friendly_name: q.friendlyName, account_sid: this.options.accountSid, current_size: q.members.length,
+      max_size: 1000, average_wait_time: 0, uri: `/2010-04-01/Accounts/${this.options.accountSid}/Queues/${q.sid}.json`,
+    };
+  }
+
+  private memberJson(q: Queue, member: QueueMember, index: number): Record<string, unknown> {
+    return {
+      call_sid: member.callSid, queue_sid: q.sid, position: index + 1,
+      wait_time: Math.max(0, Math.floor((this.now() - member.enqueuedAt) / 1000)),
+      date_enqueued: new Date(member.enqueuedAt).toUTCString(),
+      uri: `/2010-04-01/Accounts/${this.options.accountSid}/Queues/${q.sid}/Members/${member.callSid}.json`,
+    };
+  }
+
+  private itemJson(map: string, item: SyncItem): Record<string, unknown> {
+    return {
+      key: item.key, data: item.data, revision: String(item.revision), map_sid: map, account_sid: this.options.accountSid,
+      date_expires: item.expiresAt === undefined ? null : new Date(item.expiresAt).toISOString(),
+      url: `https://sync.twilio.com/v1/Services/default/Maps/${map}/Items/${encodeURIComponent(item.key)}`,
+    };
+  }
+}
+
+function twilioError(status: number, code: number, message: string): Record<string, unknown> {
+  return { status, code, message, more_info: `https://www.twilio.com/docs/errors/${code}` };
+}
+
+function page2010(key: string, uri: string, list: unknown[], p: Record<string, string>): Record<string, unknown> {
+  return {
+    [key]: list, page: 0, page_size: pageSize(p, MAX_PAGE_2010), start: 0, end: Math.max(0, list.length - 1),
+    uri, first_page_uri: uri, next_page_uri: null, previous_page_uri: null,
+  };
+}
+
+function pageSize(p: Record<string, string>, max: number): number {
+  const n = Number(p.PageSize ?? 50);
+  return Number.isInteger(n) && n > 0 ? Math.min(n, max) : 50;
+}
+
+function snake(name: string): string {
+  return name.replace(/([a-z])([A-Z])/g, '$1_$2').toLowerCase();
+}
+
+/** SMS segments as Twilio bills them: GSM-7 160 (153 when split), else UCS-2 70 (67). */
+export function segments(body: string): number {
+  const gsm = /^[@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !"#¤%&'()*+,\-./0-9:;<=>?¡A-ZÄÖÑÜ§¿a-zäöñüà]*$/.test(body);
+  const single = gsm ? 160 : 70;
+  const multi = gsm ? 153 : 67;
+  const length = [...body].length;
+  return length <= single ? 1 : Math.ceil(length / multi);
+}
+
+async function readBody(req: IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+/**
+ * Sequential rounds of REST requests: the longest chain in which each request started
+ * after the one before it had been answered. Parallel requests share a round.
+ */
+export function sequentialRounds(requests: readonly RecordedRequest[]): number {
+  const sorted = [...requests].sort((a, b) => a.start - b.start);
+  const depth: number[] = [];
+  sorted.forEach((r, i) => {
+    let d = 1;
+    for (let j = 0; j < i; j += 1) {
+      const before = sorted[j];
+      if (before !== undefined && before.end <= r.start) d = Math.max(d, (depth[j] ?? 0) + 1);
+    }
+    depth.push(d);
+  });
+  return Math.max(0, ...depth);
+}

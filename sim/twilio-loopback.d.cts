@@ -1,0 +1,1 @@
+export declare function routeTwilioTo(baseUrl: string): void;
