@@ -30,4 +30,20 @@ mkdirSync(join(out, 'assets'), { recursive: true });
 for (const file of readdirSync(join(root, 'assets'))) {
   if (!file.endsWith('.md') && existsSync(join(root, 'assets', file))) cpSync(join(root, 'assets', file), join(out, 'assets', file));
 }
-console.log(`built ${entryPoints.length} functions into dist/functions`);
+// Command-line tools (demo, bench, doctor, setup) are built the same way into dist/tools; they are not deployed.
+const tools = existsSync(join(root, 'tools'))
+  ? readdirSync(join(root, 'tools')).filter((f) => f.endsWith('.ts')).map((f) => join(root, 'tools', f))
+  : [];
+if (tools.length > 0) {
+  await build({
+    entryPoints: tools,
+    outdir: join(out, 'tools'),
+    bundle: true,
+    platform: 'node',
+    target: 'node20',
+    format: 'cjs',
+    packages: 'external',
+    logLevel: 'warning',
+  });
+}
+console.log(`built ${entryPoints.length} functions into dist/functions and ${tools.length} tools into dist/tools`);

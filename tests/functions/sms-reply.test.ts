@@ -1,0 +1,242 @@
+import { handler } from '../../functions/sms-reply.protected';
+import { callReference } from '../../src/reference';
+import { isSingleSegment } from '../../src/sms-text';
+import { MAPS } from '../../src/store';
+import { sequentialRounds, TwilioStandIn } from '../../sim/standin';
+import { arrive, sms } from '../support/calls';
+import { ANN, BOB, CARA, ENV, invoke, newCallSid, startTwilio, url } from '../support/harness';
+import { findAll, Verb } from '../support/twiml';
+
+let twilio: TwilioStandIn;
+let dequeued: { callSid: string; url: string }[];
+beforeAll(async () => {
+  twilio = await startTwilio();
+  twilio.onDequeue = (callSid, to) => { dequeued.push({ callSid, url: to }); };
+});
+afterAll(async () => { await twilio.stop(); });
+beforeEach(() => {
+  dequeued = [];
+  twilio.latencyMs = 0;
+  twilio.faults = undefined;
+  for (const queue of twilio.queues.values()) queue.members = [];
+  for (const map of Object.values(MAPS)) twilio.syncItems(map)?.clear();
+  twilio.resetLog();
+});
+
+const TEAM3 = { ...ENV, TEAM_MEMBERS: `${ANN.name}:${ANN.number},${BOB.name}:${BOB.number},${CARA.name}:${CARA.number}` };
+
+/** The texts a reply sends: to the sender (no `to`) and to others (`to`). */
+function texts(twiml: Verb): { to: string | undefined; body: string }[] {
+  return findAll(twiml, 'Message').map((m) => ({ to: m.attrs.to, body: m.text }));
+}
+function replyTo(twiml: Verb): string {
+  return texts(twiml).filter((t) => t.to === undefined).map((t) => t.body).join(' | ');
+}
+
+describe('/sms-reply: pulling a caller', () => {
+  it('accept with a reference pulls exactly that caller to /bridge for the replying member and tells the others', async () => {
+    const jane = await arrive(twilio, '+16175550101', { CallerName: 'JANE' });
+    const ken = await arrive(twilio, '+16175550102', { CallerName: 'KEN' });
+    twilio.resetLog();
+    const { twiml } = await invoke(handler, sms(ANN.number, `y ${ken.reference}`), TEAM3);
+
+    expect(dequeued).toEqual([{ callSid: ken.callSid, url: `${url('/bridge')}?member=%2B15551230001` }]);
+    expect(twilio.waiting('pull-phone')).toEqual([jane.callSid]);
+    expect(replyTo(twiml)).toContain('KEN');
+    const others = texts(twiml).filter((t) => t.to !== undefined);
+    expect(others.map((t) => t.to).sort()).toEqual([BOB.number, CARA.number]);
+    for (const t of others) expect(t.body).toBe(`Ann took the call from KEN (${ken.reference}).`);
+    for (const t of texts(twiml)) expect(isSingleSegment(t.body)).toBe(true);
+    // Replies travel as TwiML: no REST message was sent.
+    expect(twilio.messages).toHaveLength(0);
+  });
+
+  it.each([['Y'], ['yes'], [' y. '], ['TAKE']])('a bare accept (%j) pulls the caller waiting longest', async (body) => {
+    const first = await arrive(twilio, '+16175550101');
+    await arrive(twilio, '+16175550102');
+    await invoke(handler, sms(BOB.number, body));
+    expect(dequeued.map((d) => d.callSid)).toEqual([first.callSid]);
+  });
+
+  it('a voicemail keyword with a reference sends that caller to /voicemail', async () => {
+    const jane = await arrive(twilio, '+16175550101', { CallerName: 'JANE' });
+    const { twiml } = await invoke(handler, sms(ANN.number, `N${jane.reference}`));
+    expect(dequeued).toEqual([{ callSid: jane.callSid, url: url('/voicemail') }]);
+    expect(replyTo(twiml)).toMatch(/JANE.*voicemail/);
+    expect(texts(twiml).find((t) => t.to === BOB.number)?.body).toBe(`Ann sent JANE (${jane.reference}) to voicemail.`);
+  });
+
+  it('a bare voicemail keyword with one caller waiting sends that one', async () => {
+    const jane = await arrive(twilio, '+16175550101');
+    await invoke(handler, sms(ANN.number, 'no'));
+    expect(dequeued.map((d) => d.callSid)).toEqual([jane.callSid]);
+  });
+
+  it('a bare voicemail keyword with several waiting moves nobody and lists them with references', async () => {
+    const jane = await arrive(twilio, '+16175550101', { CallerName: 'JANE' });
+    const ken = await arrive(twilio, '+16175550102', { CallerName: 'KEN' });
+    const { twiml } = await invoke(handler, sms(ANN.number, 'N'));
+    expect(dequeued).toEqual([]);
+    const reply = replyTo(twiml);
+    expect(reply).toContain(`${jane.reference} JANE`);
+    expect(reply).toContain(`${ken.reference} KEN`);
+    expect(reply).toMatch(/^2 waiting/);
+  });
+
+  it('says so when no caller is waiting', async () => {
+    const { twiml } = await invoke(handler, sms(ANN.number, 'Y'));
+    expect(replyTo(twiml)).toBe('No caller is waiting right now.');
+    expect(dequeued).toEqual([]);
+  });
+
+  it('a reference nobody has gets a reply saying so, and moves nobody', async () => {
+    await arrive(twilio, '+16175550101');
+    const { twiml } = await invoke(handler, sms(ANN.number, 'Y 0000'));
+    expect(replyTo(twiml)).toContain('No waiting caller has reference 0000');
+    expect(dequeued).toEqual([]);
+  });
+
+  it('a reference to a caller who hung up says they are no longer waiting and why', async () => {
+    const jane = await arrive(twilio, '+16175550101');
+    twilio.removeMember(jane.callSid);
+    twilio.setSyncItem(MAPS.outcomes, jane.callSid, { outcome: 'missed' });
+    const { twiml } = await invoke(handler, sms(BOB.number, `Y ${jane.reference}`));
+    expect(replyTo(twiml)).toBe(`Caller ${jane.reference} is no longer waiting: they hung up.`);
+  });
+
+  it('a reference to a caller another member connected says who took them', async () => {
+    const jane = await arrive(twilio, '+16175550101');
+    twilio.removeMember(jane.callSid);
+    twilio.setSyncItem(MAPS.outcomes, jane.callSid, { outcome: 'connected', member: 'Ann' });
+    const { twiml } = await invoke(handler, sms(BOB.number, `Y ${jane.reference}`));
+    expect(replyTo(twiml)).toContain('Ann took the call');
+  });
+
+  it('first one wins: two members accepting the same caller at once — one gets the call, the other is told', async () => {
+    const jane = await arrive(twilio, '+16175550101', { CallerName: 'JANE' });
+    twilio.latencyMs = 15; // both replies are in flight together
+    const [ann, bob] = await Promise.all([
+      invoke(handler, sms(ANN.number, `Y ${jane.reference}`)),
+      invoke(handler, sms(BOB.number, 'y')),
+    ]);
+    expect(dequeued).toHaveLength(1);
+    const dequeueAttempts = twilio.requests.filter((r) => r.method === 'POST' && r.path.includes('/Members/'));
+    expect(dequeueAttempts).toHaveLength(2);
+    expect(dequeueAttempts.map((r) => r.status).sort()).toEqual([200, 404]);
+    const replies = [replyTo(ann.twiml), replyTo(bob.twiml)];
+    expect(replies.filter((r) => r.startsWith('Calling you now'))).toHaveLength(1);
+    expect(replies.filter((r) => r.startsWith('Too late') && r.includes('taken by another member'))).toHaveLength(1);
+    // The winner's answer tells the loser who took JANE.
+    const winner = replies[0]?.startsWith('Calling') === true ? ann : bob;
+    const winnerName = winner === ann ? 'Ann' : 'Bob';
+    const loserNumber = winner === ann ? BOB.number : ANN.number;
+    expect(texts(winner.twiml).find((t) => t.to === loserNumber)?.body).toBe(`${winnerName} took the call from JANE (${jane.reference}).`);
+  });
+
+  it('does not tell paused members who took a call, but lets a paused member pull', async () => {
+    twilio.setSyncItem(MAPS.team, BOB.number, { paused: true });
+    const jane = await arrive(twilio, '+16175550101', {}, TEAM3);
+    const byCara = await invoke(handler, sms(CARA.number, 'Y'), TEAM3);
+    expect(texts(byCara.twiml).map((t) => t.to)).toEqual([undefined, ANN.number]);
+    const ken = await arrive(twilio, '+16175550102', {}, TEAM3);
+    await invoke(handler, sms(BOB.number, `Y ${ken.reference}`), TEAM3);
+    expect(dequeued.map((d) => d.callSid)).toEqual([jane.callSid, ken.callSid]);
+  });
+
+  it('makes at most 3 sequential rounds of REST requests with 1000 callers waiting', async () => {
+    for (let i = 0; i < 999; i += 1) twilio.enqueue('pull-phone', newCallSid());
+    const last = await arrive(twilio, '+16175550199', { CallerName: 'LAST' });
+    twilio.latencyMs = 10;
+    for (const body of [`Y ${last.reference}`, 'Y', 'N', 'STATUS']) {
+      twilio.resetLog();
+      const { twiml } = await invoke(handler, sms(ANN.number, body));
+      expect(texts(twiml).length).toBeGreaterThan(0);
+      expect(sequentialRounds(twilio.requests)).toBeLessThanOrEqual(3);
+      expect(twilio.requests.length).toBeLessThanOrEqual(8);
+    }
+    expect(dequeued.map((d) => d.callSid)[0]).toBe(last.callSid);
+  });
+
+  it('a Twilio failure while pulling gets an honest "try again" and moves nobody', async () => {
+    await arrive(twilio, '+16175550101');
+    twilio.faults = (r) => (r.path.endsWith('/Members.json') ? { status: 503 } : undefined);
+    const { twiml } = await invoke(handler, sms(ANN.number, 'Y'));
+    expect(replyTo(twiml)).toMatch(/send that again/);
+    expect(dequeued).toEqual([]);
+  });
+});
+
+describe('/sms-reply: other commands and senders', () => {
+  it('STATUS lists waiting callers with reference, name, place and wait time', async () => {
+    await arrive(twilio, '+16175550101', { CallerName: 'JANE', FromCity: 'BOSTON', FromState: 'MA' });
+    const { twiml } = await invoke(handler, sms(ANN.number, 'status'));
+    expect(replyTo(twiml)).toMatch(/^1 waiting: \d{4} JANE BOSTON MA \d+s\.$/);
+  });
+
+  it('COMMANDS lists the commands in one text', async () => {
+    const { twiml } = await invoke(handler, sms(ANN.number, 'Commands'));
+    const reply = replyTo(twiml);
+    for (const word of ['Y', 'N', 'STATUS', 'OFF', 'ON']) expect(reply).toContain(word);
+    expect(isSingleSegment(reply)).toBe(true);
+  });
+
+  it('OFF pauses new-call texts (kept in Sync) and ON resumes them', async () => {
+    const off = await invoke(handler, sms(BOB.number, 'off'));
+    expect(replyTo(off.twiml)).toMatch(/^Paused/);
+    expect(twilio.syncItems(MAPS.team)?.has(BOB.number)).toBe(true);
+    await arrive(twilio, '+16175550101');
+    expect(twilio.messages.map((m) => m.to)).toEqual([ANN.number]);
+
+    const on = await invoke(handler, sms(BOB.number, 'ON'));
+    expect(replyTo(on.twiml)).toMatch(/^Resumed/);
+    twilio.resetLog();
+    await arrive(twilio, '+16175550102');
+    expect(twilio.messages.map((m) => m.to).sort()).toEqual([ANN.number, BOB.number]);
+  });
+
+  it('a garbled reply says which keywords work', async () => {
+    const { twiml } = await invoke(handler, sms(ANN.number, 'what?? 🙃'));
+    expect(replyTo(twiml)).toMatch(/^Not understood\. Reply Y or Y 1234 to take a call, N 1234 for voicemail/);
+  });
+
+  it.each([['STOP'], ['help'], ['Info'], ['UNSTOP'], ['start']])('leaves Twilio\'s reserved word %s to Twilio: no reply, nothing moved', async (word) => {
+    await arrive(twilio, '+16175550101');
+    const { twiml } = await invoke(handler, sms(ANN.number, word));
+    expect(texts(twiml)).toEqual([]);
+    expect(dequeued).toEqual([]);
+  });
+
+  it('a stranger gets nothing and moves nothing, whatever they send', async () => {
+    await arrive(twilio, '+16175550101');
+    twilio.resetLog();
+    for (const body of ['Y', 'STATUS', 'OFF', 'commands']) {
+      const { twiml } = await invoke(handler, sms('+19995550000', body));
+      expect(texts(twiml)).toEqual([]);
+    }
+    const forged = await invoke(handler, { Body: 'Y', From: [ANN.number.replace('1', '9'), ANN.number] });
+    expect(texts(forged.twiml)).toEqual([]);
+    expect(dequeued).toEqual([]);
+    expect(twilio.requests).toHaveLength(0);
+  });
+
+  it('compares numbers in E.164: a member texting from the same number formatted differently is still a member', async () => {
+    const { twiml } = await invoke(handler, sms('+1 (555) 123-0001', 'commands'));
+    expect(texts(twiml)).toHaveLength(1);
+  });
+
+  it('a broken configuration answers nobody and logs what to fix', async () => {
+    const errors = jest.spyOn(console, 'error').mockImplementation(() => undefined);
+    const { twiml } = await invoke(handler, sms(ANN.number, 'Y'), { ...ENV, ACCOUNT_SID: 'nope' });
+    expect(texts(twiml).every((t) => t.to === undefined)).toBe(true);
+    expect(errors.mock.calls.flat().join('\n')).toContain('ACCOUNT_SID');
+    errors.mockRestore();
+  });
+
+  it('a waiting caller whose stored details are gone can still be pulled by reference', async () => {
+    const callSid = newCallSid();
+    twilio.enqueue('pull-phone', callSid);
+    const { twiml } = await invoke(handler, sms(ANN.number, `Y ${callReference(callSid)}`));
+    expect(dequeued.map((d) => d.callSid)).toEqual([callSid]);
+    expect(replyTo(twiml)).toContain(callReference(callSid));
+  });
+});
