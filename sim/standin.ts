@@ -107,7 +107,7 @@ export class TwilioStandIn {
   }
 
   get url(): string {
-    const address = this.server?.address() as AddressInfo | null;
+    const address = this.server?.address() as AddressInfo | null | undefined;
     if (address === null || address === undefined) throw new Error('stand-in not started');
     return `http://127.0.0.1:${address.port}`;
   }
@@ -116,7 +116,10 @@ export class TwilioStandIn {
     for (const timer of this.timers) clearTimeout(timer);
     for (const res of this.open) res.destroy();
     this.server?.closeAllConnections();
-    await new Promise<void>((resolve) => (this.server === undefined ? resolve() : this.server.close(() => resolve())));
+    await new Promise<void>((resolve) => {
+      if (this.server === undefined) resolve();
+      else this.server.close(() => { resolve(); });
+    });
   }
 
   /** Clear recorded requests and messages (state stays). */
@@ -400,6 +403,7 @@ export function segments(body: string): number {
   const gsm = /^[@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !"#¤%&'()*+,\-./0-9:;<=>?¡A-ZÄÖÑÜ§¿a-zäöñüà]*$/.test(body);
   const single = gsm ? 160 : 70;
   const multi = gsm ? 153 : 67;
+  // eslint-disable-next-line @typescript-eslint/no-misused-spread -- Twilio counts code points, not graphemes
   const length = [...body].length;
   return length <= single ? 1 : Math.ceil(length / multi);
 }

@@ -48,10 +48,11 @@ export function invoke(handler: AnyHandler, params: Record<string, unknown>, env
     void handler(context, event, (error, payload) => {
       clearTimeout(timer);
       if (error !== null) {
-        reject(error instanceof Error ? error : new Error(String(error)));
+        reject(error instanceof Error ? error : new Error(JSON.stringify(error)));
         return;
       }
-      const xml = String(payload);
+      // Our handlers answer with twilio's TwiML objects, whose toString() is the XML Twilio receives.
+      const xml = typeof payload === 'object' ? (payload as { toString(): string }).toString() : JSON.stringify(payload);
       resolve({ xml, twiml: parseTwiml(xml) });
     });
   });

@@ -1,0 +1,98 @@
+/** Voicemail: /voicemail records, /voicemail-done settles the outcome, /voicemail-saved texts the team once. */
+import { handler as voicemail } from '../../functions/voicemail.protected';
+import { handler as voicemailDone } from '../../functions/voicemail-done.protected';
+import { handler as voicemailSaved } from '../../functions/voicemail-saved.protected';
+import { MAPS } from '../../src/store';
+import { TwilioStandIn } from '../../sim/standin';
+import { arrive } from '../support/calls';
+import { ANN, BOB, ENV, invoke, startTwilio, url } from '../support/harness';
+import { find, spoken, verbNames } from '../support/twiml';
+
+let twilio: TwilioStandIn;
+beforeAll(async () => { twilio = await startTwilio(); });
+afterAll(async () => { await twilio.stop(); });
+beforeEach(() => { twilio.resetLog(); });
+
+const RECORDING = `https://api.twilio.com/2010-04-01/Accounts/${ENV.ACCOUNT_SID ?? ''}/Recordings/RE${'7'.repeat(32)}`;
+
+describe('/voicemail', () => {
+  it('asks for a message and records it with a maximum length, an action and a status callback', async () => {
+    const { twiml } = await invoke(voicemail, { CallSid: `CA${'1'.repeat(32)}` });
+    expect(verbNames(twiml)).toEqual(['Say', 'Record', 'Say', 'Hangup']);
+    expect(spoken(twiml)).toMatch(/after the tone/);
+    expect(find(twiml, 'Record').attrs).toMatchObject({
+      action: url('/voicemail-done'), maxLength: '120', playBeep: 'true', recordingStatusCallback: url('/voicemail-saved'),
+    });
+    expect(find(twiml, 'Record').attrs.transcribe).toBeUndefined();
+  });
+
+  it('asks Twilio for a transcription only when configured', async () => {
+    const { twiml } = await invoke(voicemail, {}, { ...ENV, TRANSCRIBE_VOICEMAIL: 'true', VOICEMAIL_MAX_SECONDS: '60' });
+    expect(find(twiml, 'Record').attrs).toMatchObject({ transcribe: 'true', transcribeCallback: url('/voicemail-saved'), maxLength: '60' });
+  });
+
+  it('still records when the configuration is broken: the message is kept in Twilio', async () => {
+    const { twiml } = await invoke(voicemail, {}, { ...ENV, AUTH_TOKEN: '' });
+    expect(verbNames(twiml)).toEqual(['Say', 'Record', 'Say', 'Hangup']);
+  });
+});
+
+describe('/voicemail-done and /voicemail-saved', () => {
+  it('a recorded message: the caller is thanked, and every member gets one text with who, how long and the link', async () => {
+    const jane = await arrive(twilio, '+16175550101', { CallerName: 'JANE' });
+    twilio.resetLog();
+    const done = await invoke(voicemailDone, { CallSid: jane.callSid, From: jane.from, RecordingUrl: RECORDING, RecordingDuration: '42', Digits: 'hangup' });
+    expect(verbNames(done.twiml)).toEqual(['Say', 'Hangup']);
+    expect(spoken(done.twiml)).toMatch(/Thank you/);
+    expect(twilio.messages).toHaveLength(0);
+
+    const saved = { CallSid: jane.callSid, RecordingUrl: RECORDING, RecordingStatus: 'completed', RecordingDuration: '42', RecordingSid: `RE${'7'.repeat(32)}` };
+    await invoke(voicemailSaved, saved);
+    expect(twilio.messages.map((m) => m.to).sort()).toEqual([ANN.number, BOB.number]);
+    expect(twilio.messages[0]?.body).toBe(`Voicemail 42s from JANE +16175550101: ${RECORDING}`);
+
+    twilio.resetLog();
+    await invoke(voicemailSaved, saved); // repeated callback
+    expect(twilio.messages).toHaveLength(0);
+  });
+
+  it('with transcription on, the one text waits for the transcription and includes it', async () => {
+    const env = { ...ENV, TRANSCRIBE_VOICEMAIL: 'true' };
+    const jane = await arrive(twilio, '+16175550101', {}, env);
+    twilio.resetLog();
+    await invoke(voicemailDone, { CallSid: jane.callSid, RecordingUrl: RECORDING, RecordingDuration: '30' }, env);
+    await invoke(voicemailSaved, { CallSid: jane.callSid, RecordingUrl: RECORDING, RecordingStatus: 'completed', RecordingDuration: '30' }, env);
+    expect(twilio.messages).toHaveLength(0);
+    await invoke(voicemailSaved, { CallSid: jane.callSid, RecordingUrl: RECORDING, TranscriptionStatus: 'completed', TranscriptionText: 'Hi, please call me about the invoice.' }, env);
+    expect(twilio.messages).toHaveLength(2);
+    expect(twilio.messages[0]?.body).toBe(`Voicemail 30s from +16175550101: ${RECORDING} "Hi, please call me about the invoice."`);
+  });
+
+  it('a failed transcription still sends the text, without it; a too-short recording does not wait for one', async () => {
+    const env = { ...ENV, TRANSCRIBE_VOICEMAIL: 'true' };
+    const jane = await arrive(twilio, '+16175550101', {}, env);
+    const ken = await arrive(twilio, '+16175550102', {}, env);
+    twilio.resetLog();
+    await invoke(voicemailSaved, { CallSid: jane.callSid, RecordingUrl: RECORDING, TranscriptionStatus: 'failed' }, env);
+    await invoke(voicemailSaved, { CallSid: ken.callSid, RecordingUrl: RECORDING, RecordingStatus: 'completed', RecordingDuration: '1' }, env);
+    expect(twilio.messages).toHaveLength(4);
+    expect(twilio.messages.every((m) => !m.body.includes('"'))).toBe(true);
+  });
+
+  it('no message at all (silence or an immediate hang-up) is reported once as a missed call', async () => {
+    const jane = await arrive(twilio, '+16175550101', { CallerName: 'JANE' });
+    twilio.resetLog();
+    const { twiml } = await invoke(voicemailDone, { CallSid: jane.callSid, From: jane.from, RecordingDuration: '0', Digits: 'hangup' });
+    expect(verbNames(twiml)).toEqual(['Say', 'Hangup']);
+    expect(twilio.messages).toHaveLength(2);
+    expect(twilio.messages[0]?.body).toBe('Missed call: JANE. Call back +16175550101');
+    expect(twilio.syncItems(MAPS.outcomes)?.get(jane.callSid)?.data).toEqual({ outcome: 'missed' });
+  });
+
+  it('ignores callbacks that are not a completed recording from Twilio', async () => {
+    await invoke(voicemailSaved, { CallSid: `CA${'2'.repeat(32)}`, RecordingUrl: RECORDING, RecordingStatus: 'absent' });
+    await invoke(voicemailSaved, { CallSid: `CA${'2'.repeat(32)}`, RecordingUrl: 'javascript:alert(1)', RecordingStatus: 'completed' });
+    await invoke(voicemailSaved, { RecordingUrl: RECORDING, RecordingStatus: 'completed' });
+    expect(twilio.messages).toHaveLength(0);
+  });
+});

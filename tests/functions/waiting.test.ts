@@ -1,0 +1,129 @@
+/** The caller's time in the queue: /wait-music, /hold-key and /queue-result. */
+import { handler as waitMusic } from '../../functions/wait-music.protected';
+import { handler as holdKey } from '../../functions/hold-key.protected';
+import { handler as queueResult } from '../../functions/queue-result.protected';
+import { MAPS } from '../../src/store';
+import { TwilioStandIn } from '../../sim/standin';
+import { arrive } from '../support/calls';
+import { ANN, BOB, ENV, invoke, newCallSid, startTwilio, url } from '../support/harness';
+import { find, spoken, verbNames } from '../support/twiml';
+
+let twilio: TwilioStandIn;
+beforeAll(async () => { twilio = await startTwilio(); });
+afterAll(async () => { await twilio.stop(); });
+beforeEach(() => { twilio.resetLog(); twilio.faults = undefined; });
+
+const waitParams = (queueTime: number, position = 1): Record<string, string> => ({
+  CallSid: newCallSid(), From: '+16175550101', QueueTime: String(queueTime), QueuePosition: String(position),
+  QueueSid: `QU${'0'.repeat(32)}`, CurrentQueueSize: String(position), AvgQueueTime: '0', MaxQueueSize: '1000',
+});
+
+describe('/wait-music', () => {
+  it('first loop: the routing message and the options, then our own hold music, all interruptible by a key', async () => {
+    const { twiml } = await invoke(waitMusic, waitParams(0));
+    expect(verbNames(twiml)).toEqual(['Gather']);
+    const gather = find(twiml, 'Gather');
+    expect(gather.attrs).toMatchObject({ numDigits: '1', action: url('/hold-key') });
+    expect(verbNames(gather)).toEqual(['Say', 'Say', 'Play']);
+    expect(spoken(twiml)).toMatch(/routing your call.*Press 1.*voicemail.*2.*call you back/);
+    expect(find(twiml, 'Play').text).toBe(url('/hold-music.wav'));
+    expect(twilio.requests).toHaveLength(0);
+  });
+
+  it('later loops: no greeting again; the position once a loop when others are ahead', async () => {
+    const { twiml } = await invoke(waitMusic, waitParams(45, 3));
+    expect(spoken(twiml)).not.toMatch(/routing/);
+    expect(spoken(twiml)).toMatch(/^You are caller 3 in line\./);
+    const alone = await invoke(waitMusic, waitParams(45, 1));
+    expect(spoken(alone.twiml)).not.toMatch(/caller \d/);
+  });
+
+  it('at the maximum wait the caller hears why and leaves the queue (for voicemail)', async () => {
+    const { twiml } = await invoke(waitMusic, waitParams(120));
+    expect(verbNames(twiml)).toEqual(['Say', 'Leave']);
+    expect(spoken(twiml)).toMatch(/busy/);
+    const custom = await invoke(waitMusic, waitParams(61), { ...ENV, MAX_WAIT_SECONDS: '60' });
+    expect(verbNames(custom.twiml)).toEqual(['Say', 'Leave']);
+  });
+
+  it('a broken configuration takes the caller out of the queue to voicemail rather than leaving them on hold', async () => {
+    const { twiml } = await invoke(waitMusic, waitParams(10), { ...ENV, ACCOUNT_SID: '' });
+    expect(verbNames(twiml)).toEqual(['Say', 'Leave']);
+  });
+});
+
+describe('/hold-key', () => {
+  it('1: voicemail now, by leaving the queue', async () => {
+    const { twiml } = await invoke(holdKey, { ...waitParams(30), Digits: '1' });
+    expect(verbNames(twiml)).toEqual(['Say', 'Leave']);
+  });
+
+  it('2: the team is texted once that the caller wants a callback, with the number; the caller hears a confirmation and the call ends', async () => {
+    const jane = await arrive(twilio, '+16175550101', { CallerName: 'JANE' });
+    twilio.resetLog();
+    const { twiml } = await invoke(holdKey, { CallSid: jane.callSid, From: jane.from, QueueTime: '35', Digits: '2' });
+    expect(verbNames(twiml)).toEqual(['Say', 'Hangup']);
+    expect(spoken(twiml)).toMatch(/call you back/);
+    expect(twilio.messages.map((m) => m.to).sort()).toEqual([ANN.number, BOB.number]);
+    expect(twilio.messages[0]?.body).toBe('JANE asked for a callback after 35s: +16175550101');
+
+    // The hang-up that follows reaches /queue-result: no "missed" text on top.
+    twilio.resetLog();
+    await invoke(queueResult, { CallSid: jane.callSid, From: jane.from, QueueResult: 'hangup', QueueTime: '36' });
+    expect(twilio.messages).toHaveLength(0);
+  });
+
+  it('any other key goes back to the hold music without the greeting', async () => {
+    const { twiml } = await invoke(holdKey, { ...waitParams(30), Digits: '7' });
+    expect(verbNames(twiml)).toEqual(['Redirect']);
+    expect(find(twiml, 'Redirect').text).toBe(`${url('/wait-music')}?returning=1`);
+    const back = await invoke(waitMusic, { ...waitParams(2), returning: '1' });
+    expect(spoken(back.twiml)).not.toMatch(/routing/);
+  });
+});
+
+describe('/queue-result (the Enqueue action)', () => {
+  it('hangup while waiting: every member gets one "missed call" text with how long they waited and the number to call', async () => {
+    const jane = await arrive(twilio, '+16175550101', { CallerName: 'JANE', FromCity: 'BOSTON', FromState: 'MA' });
+    twilio.resetLog();
+    const params = { CallSid: jane.callSid, From: jane.from, QueueResult: 'hangup', QueueTime: '80' };
+    const { twiml } = await invoke(queueResult, params);
+    expect(verbNames(twiml)).toEqual([]);
+    expect(twilio.messages.map((m) => m.to).sort()).toEqual([ANN.number, BOB.number]);
+    expect(twilio.messages[0]?.body).toBe('Missed call: JANE, BOSTON MA, waited 1m20s. Call back +16175550101');
+    expect(twilio.syncItems(MAPS.outcomes)?.get(jane.callSid)?.data).toEqual({ outcome: 'missed' });
+
+    twilio.resetLog();
+    await invoke(queueResult, params); // Twilio retries a callback: no second text
+    expect(twilio.messages).toHaveLength(0);
+  });
+
+  it('leave (key 1 or the maximum wait): to voicemail', async () => {
+    const { twiml } = await invoke(queueResult, { CallSid: newCallSid(), QueueResult: 'leave', QueueTime: '120' });
+    expect(verbNames(twiml)).toEqual(['Redirect']);
+    expect(find(twiml, 'Redirect').text).toBe(url('/voicemail'));
+  });
+
+  it.each([['bridged'], ['bridging-in-process'], ['redirected'], ['redirected-from-bridged']])(
+    '%s: a member pulled the caller; nothing is said or sent', async (result) => {
+      const { twiml } = await invoke(queueResult, { CallSid: newCallSid(), QueueResult: result });
+      expect(verbNames(twiml)).toEqual([]);
+      expect(twilio.messages).toHaveLength(0);
+    },
+  );
+
+  it.each([['queue-full'], ['error'], ['system-error'], ['something-new'], [undefined]])(
+    '%s: the caller hears an apology and goes to voicemail, never dropped', async (result) => {
+      const { twiml } = await invoke(queueResult, { CallSid: newCallSid(), ...(result === undefined ? {} : { QueueResult: result }) });
+      expect(verbNames(twiml)).toEqual(['Say', 'Redirect']);
+      expect(find(twiml, 'Redirect').text).toBe(url('/voicemail'));
+    },
+  );
+
+  it('a missed call is still reported when the caller details are gone (by number)', async () => {
+    const callSid = newCallSid();
+    await invoke(queueResult, { CallSid: callSid, From: '+16175550177', QueueResult: 'hangup', QueueTime: '5' });
+    expect(twilio.messages).toHaveLength(2);
+    expect(twilio.messages[0]?.body).toBe('Missed call: +16175550177, waited 5s. Call back +16175550177');
+  });
+});
