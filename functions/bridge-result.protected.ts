@@ -28,10 +28,22 @@ export const handler = defineStep({
       return response;
     }
     const member = memberByNumber(step, toE164(param(event, 'member')));
+    // The caller's own call is over: they hung up while the member's phone rang. That is a missed call.
+    const callerGone = param(event, 'CallStatus') === 'completed';
     if (callSid !== undefined && member !== undefined) {
-      const caller = await callerDetails(step, callSid, toE164(param(event, 'From')) ?? undefined);
-      await textMembers(step, step.config.members, notices.notAnswered(member, caller, reason(status)));
-      logInfo(step.name, `caller ${caller.reference} not connected (${reason(status)}); to voicemail`);
+      const from = toE164(param(event, 'From')) ?? undefined;
+      if (callerGone) {
+        const [claimed, caller] = await Promise.all([
+          step.store.claimOutcome(callSid, { outcome: 'missed' }),
+          callerDetails(step, callSid, from),
+        ]);
+        if (claimed) await textMembers(step, step.config.members, notices.missed(caller, undefined));
+        logInfo(step.name, `caller ${caller.reference} hung up while ${member.name}'s phone rang`);
+      } else {
+        const caller = await callerDetails(step, callSid, from);
+        await textMembers(step, step.config.members, notices.notAnswered(member, caller, reason(status)));
+        logInfo(step.name, `caller ${caller.reference} not connected (${reason(status)}); to voicemail`);
+      }
     }
     return apologiseToVoicemail(step.url, 'Sorry, nobody could take your call after all.');
   },

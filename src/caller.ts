@@ -26,6 +26,8 @@ export function usableName(raw: string | undefined, number: string | undefined):
   const name = cleanLabel(raw, 40);
   if (name === '' || /^(unknown|unavailable|anonymous|wireless caller|private|restricted)/i.test(name)) return undefined;
   if (toE164(name) !== null || (number !== undefined && name.replace(/\D/g, '') === number.replace(/\D/g, ''))) return undefined;
+  // No letter at all: the number in a national form ("(555) 123-0001"), or a name made only of dropped characters.
+  if (!/\p{L}/u.test(name)) return undefined;
   return name;
 }
 

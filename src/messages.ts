@@ -1,12 +1,25 @@
 /** Every text a team member receives. Each fits one SMS segment; see sms-text.ts. */
 import { Caller, describeCaller } from './caller';
 import { Keywords, Member } from './config';
-import { fit, clip, cleanLabel } from './sms-text';
+import { fit, clip, cleanLabel, toGsm7, SEGMENT_LENGTH } from './sms-text';
 
 type CallerInfo = Pick<Caller, 'name' | 'number' | 'place' | 'reference'>;
 
 function who(caller: CallerInfo): string {
   return caller.place === '' ? describeCaller(caller) : `${describeCaller(caller)}, ${caller.place}`;
+}
+
+/**
+ * `N waiting: a; b; c` and `end`, with as many whole entries as fit one segment; the rest are counted
+ * in `+N more` rather than cut off mid-entry (a cut reference, or a caller missing from the count).
+ */
+function waitingList(total: number, entries: string[], end: (more: string) => string): string {
+  for (let shown = entries.length; ; shown -= 1) {
+    const more = total > shown ? ` +${total - shown} more` : '';
+    const head = toGsm7(`${total} waiting: ${entries.slice(0, shown).join('; ')}`);
+    const tail = toGsm7(end(more));
+    if (shown <= 1 || head.length + tail.length <= SEGMENT_LENGTH) return fit(head, tail);
+  }
 }
 
 export function formatDuration(seconds: number): string {
@@ -40,17 +53,15 @@ export const replies = {
   nobodyWaiting: (): string => 'No caller is waiting right now.',
   chooseOne: (waiting: CallerInfo[], keywords: Keywords, total: number): string => {
     const no = keywords.voicemail[0] ?? 'N';
-    const list = waiting.map((c) => `${c.reference} ${clip(describeCaller(c), 14)}`).join('; ');
-    const more = total > waiting.length ? ` +${total - waiting.length} more` : '';
-    return fit(`${total} waiting: ${list}`, `${more}. Reply ${no} and a number.`);
+    const entries = waiting.map((c) => `${c.reference} ${clip(describeCaller(c), 14)}`);
+    return waitingList(total, entries, (more) => `${more}. Reply ${no} and a number.`);
   },
   status: (waiting: (CallerInfo & { waitSeconds: number })[], total: number): string => {
     if (total === 0) return 'No caller is waiting right now.';
-    const list = waiting
-      .map((c) => `${c.reference} ${clip(describeCaller(c), 14)}${c.place === '' ? '' : ` ${clip(c.place, 12)}`} ${formatDuration(c.waitSeconds)}`)
-      .join('; ');
-    const more = total > waiting.length ? ` +${total - waiting.length} more` : '';
-    return fit(`${total} waiting: ${list}`, `${more}.`);
+    const entries = waiting.map(
+      (c) => `${c.reference} ${clip(describeCaller(c), 14)}${c.place === '' ? '' : ` ${clip(c.place, 12)}`} ${formatDuration(c.waitSeconds)}`,
+    );
+    return waitingList(total, entries, (more) => `${more}.`);
   },
   commands: (k: Keywords): string =>
     fit('', `${k.accept[0]} [ref]: take a call. ${k.voicemail[0]} [ref]: voicemail. ${k.status[0]}: who waits. ${k.pause[0]}/${k.resume[0]}: pause/resume texts. ${k.commands[0]}: this list.`),

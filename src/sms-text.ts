@@ -54,8 +54,9 @@ export function clip(text: string, max: number): string {
  * (a name, a place, a transcription), never the instructions or the number to call back.
  */
 export function fit(flexible: string, fixed: string, limit: number = SEGMENT_LENGTH): string {
-  const room = limit - fixed.length;
-  return toGsm7(`${clip(flexible, Math.max(0, room))}${fixed}`);
+  // Mapped before measuring: a lookalike can be longer than what it replaces ('…' is '...', '€' is 'EUR').
+  const end = toGsm7(fixed);
+  return `${clip(toGsm7(flexible), Math.max(0, limit - end.length))}${end}`;
 }
 
 export function isSingleSegment(text: string): boolean {

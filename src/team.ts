@@ -29,14 +29,17 @@ export function memberByNumber(step: Step, number: string | null | undefined): M
  */
 export async function within<T>(step: Step, what: string, ms: number, promise: Promise<T>, fallback: T): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
+  let timedOut = false;
   const timeout = new Promise<T>((resolve) => {
     timer = setTimeout(() => {
+      timedOut = true;
       logError(step.name, `${what} took over ${ms} ms; going on without it`);
       resolve(fallback);
     }, ms);
   });
   const settled = promise.catch((error: unknown) => {
-    logError(step.name, `${what} failed (${describeFailure(error)}); going on without it`);
+    // After a time-out the step has moved on; a late failure is not news.
+    if (!timedOut) logError(step.name, `${what} failed (${describeFailure(error)}); going on without it`);
     return fallback;
   });
   try {

@@ -25,9 +25,8 @@ export function recordVoicemail(url: Step['url'], settings: VoicemailSettings): 
     recordingStatusCallbackMethod: 'POST',
     ...(settings.transcribe ? { transcribe: true, transcribeCallback: url('/voicemail-saved') } : {}),
   });
-  // Reached only if Twilio heard nothing to record.
-  response.say('We did not hear a message. Goodbye.');
-  response.hangup();
+  // Twilio skips the action when it recorded nothing and goes on here: /voicemail-done then reports a missed call.
+  response.redirect({ method: 'POST' }, url('/voicemail-done'));
   return response;
 }
 

@@ -86,6 +86,15 @@ describe('/bridge-result (the Dial action, on the caller\'s call)', () => {
     expect(twilio.messages[0]?.body).toBe(`Ann did not connect (${reason}) with JANE (${jane.reference}); the caller is sent to voicemail.`);
   });
 
+  it('the caller hung up while the member\'s phone rang: one missed-call text, not a "sent to voicemail" one', async () => {
+    const jane = await arrive(twilio, '+16175550101', { CallerName: 'JANE' });
+    twilio.resetLog();
+    const params = { CallSid: jane.callSid, From: jane.from, CallStatus: 'completed', DialCallStatus: 'canceled', DialBridged: 'false', member: ANN.number };
+    await invoke(bridgeResult, params);
+    await invoke(bridgeResult, params);
+    expect(twilio.messages.map((m) => m.body)).toEqual(['Missed call: JANE. Call back +16175550101', 'Missed call: JANE. Call back +16175550101']);
+  });
+
   it('without DialBridged (older accounts) the connected claim made at screening decides', async () => {
     const callSid = newCallSid();
     twilio.setSyncItem(MAPS.outcomes, callSid, { outcome: 'connected', member: 'Ann' });

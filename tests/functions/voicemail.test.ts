@@ -18,8 +18,10 @@ const RECORDING = `https://api.twilio.com/2010-04-01/Accounts/${ENV.ACCOUNT_SID 
 describe('/voicemail', () => {
   it('asks for a message and records it with a maximum length, an action and a status callback', async () => {
     const { twiml } = await invoke(voicemail, { CallSid: `CA${'1'.repeat(32)}` });
-    expect(verbNames(twiml)).toEqual(['Say', 'Record', 'Say', 'Hangup']);
+    expect(verbNames(twiml)).toEqual(['Say', 'Record', 'Redirect']);
     expect(spoken(twiml)).toMatch(/after the tone/);
+    // Nothing recorded: Twilio skips the action and continues here, so the missed call is still reported.
+    expect(find(twiml, 'Redirect').text).toBe(url('/voicemail-done'));
     expect(find(twiml, 'Record').attrs).toMatchObject({
       action: url('/voicemail-done'), maxLength: '120', playBeep: 'true', recordingStatusCallback: url('/voicemail-saved'),
     });
@@ -33,7 +35,7 @@ describe('/voicemail', () => {
 
   it('still records when the configuration is broken: the message is kept in Twilio', async () => {
     const { twiml } = await invoke(voicemail, {}, { ...ENV, AUTH_TOKEN: '' });
-    expect(verbNames(twiml)).toEqual(['Say', 'Record', 'Say', 'Hangup']);
+    expect(verbNames(twiml)).toEqual(['Say', 'Record', 'Redirect']);
   });
 });
 
@@ -77,6 +79,14 @@ describe('/voicemail-done and /voicemail-saved', () => {
     await invoke(voicemailSaved, { CallSid: ken.callSid, RecordingUrl: RECORDING, RecordingStatus: 'completed', RecordingDuration: '1' }, env);
     expect(twilio.messages).toHaveLength(4);
     expect(twilio.messages.every((m) => !m.body.includes('"'))).toBe(true);
+  });
+
+  it('nothing recorded (Twilio continues to the Redirect without recording params): one missed-call text', async () => {
+    const jane = await arrive(twilio, '+16175550101', { CallerName: 'JANE' });
+    twilio.resetLog();
+    const { twiml } = await invoke(voicemailDone, { CallSid: jane.callSid, From: jane.from, CallStatus: 'in-progress' });
+    expect(spoken(twiml)).toMatch(/did not get a message/);
+    expect(twilio.messages.map((m) => m.body)).toEqual(['Missed call: JANE. Call back +16175550101', 'Missed call: JANE. Call back +16175550101']);
   });
 
   it('no message at all (silence or an immediate hang-up) is reported once as a missed call', async () => {
