@@ -1,0 +1,283 @@
+import { Config, ConfigProblem, DEFAULT_PROMPTS, Env, readConfig, TWILIO_RESERVED_WORDS } from '../../src/config';
+
+const ACCOUNT_SID = `AC${'0123456789abcdef'.repeat(2)}`;
+const AUTH_TOKEN = 'fedcba9876543210'.repeat(2);
+const TWILIO_NUMBER = '+15551230000';
+
+function env(overrides: Env = {}): Env {
+  return {
+    ACCOUNT_SID,
+    AUTH_TOKEN,
+    TWILIO_PHONE_NUMBER: TWILIO_NUMBER,
+    TEAM_MEMBERS: 'Ann:+15551230001,Bob:+15551230002',
+    ...overrides,
+  };
+}
+
+function configOf(e: Env): Config {
+  const result = readConfig(e);
+  if (!result.ok) throw new Error(`expected a valid config, got ${JSON.stringify(result.problems)}`);
+  return result.config;
+}
+
+function problemsOf(e: Env): ConfigProblem[] {
+  const result = readConfig(e);
+  if (result.ok) throw new Error('expected configuration problems, got a valid config');
+  return result.problems;
+}
+
+/** The problems reported for one variable; the others must be clean for the test to mean anything. */
+function onlyProblemsFor(variable: string, e: Env): ConfigProblem[] {
+  const problems = problemsOf(e);
+  expect(problems.map((p) => p.variable)).toEqual(problems.map(() => variable));
+  return problems;
+}
+
+describe('readConfig with a complete, valid environment', () => {
+  it('accepts it and keeps the account, number and team', () => {
+    const config = configOf(env());
+    expect(config.accountSid).toBe(ACCOUNT_SID);
+    expect(config.authToken).toBe(AUTH_TOKEN);
+    expect(config.twilioNumber).toBe(TWILIO_NUMBER);
+    expect(config.members).toEqual([
+      { name: 'Ann', number: '+15551230001' },
+      { name: 'Bob', number: '+15551230002' },
+    ]);
+  });
+
+  it('normalises member numbers typed with spaces, dashes, parentheses or a 00 prefix', () => {
+    const config = configOf(env({ TEAM_MEMBERS: ' Ann : +1 (555) 123-0001 , Bob:0015551230002 ,' }));
+    expect(config.members).toEqual([
+      { name: 'Ann', number: '+15551230001' },
+      { name: 'Bob', number: '+15551230002' },
+    ]);
+  });
+
+  it('names a member listed by bare number after its last four digits', () => {
+    const config = configOf(env({ TEAM_MEMBERS: 'Ann:+15551230001,+15551239876' }));
+    expect(config.members[1]).toEqual({ name: 'member 9876', number: '+15551239876' });
+  });
+
+  it('keeps member names short enough for a text', () => {
+    const config = configOf(env({ TEAM_MEMBERS: 'Alexandrina Montgomery-Featherstonehaugh:+15551230001' }));
+    expect(config.members[0]?.name.length).toBeLessThanOrEqual(20);
+    expect(config.members[0]?.name.startsWith('Alexandrina')).toBe(true);
+  });
+
+  it('uses the documented defaults for everything optional', () => {
+    const config = configOf(env());
+    expect(config.queueName).toBe('pull-phone');
+    expect(config.keywords.accept).toEqual(expect.arrayContaining(['Y', 'YES']));
+    expect(config.keywords.voicemail).toEqual(expect.arrayContaining(['N', 'NO']));
+    expect(config.keywords.status).toContain('STATUS');
+    expect(config.keywords.commands).toContain('COMMANDS');
+    expect(config.keywords.pause).toEqual(['OFF']);
+    expect(config.keywords.resume).toEqual(['ON']);
+    expect(config.prompts).toEqual(DEFAULT_PROMPTS);
+    expect(config.maxWaitSeconds).toBe(120);
+    expect(config.ringSeconds).toBe(20);
+    expect(config.voicemailMaxSeconds).toBe(120);
+    expect(config.transcribeVoicemail).toBe(false);
+    expect(config.callerNameLookup).toBe(false);
+    expect(config.syncServiceSid).toBe('default');
+  });
+
+  it('treats blank optional variables as unset', () => {
+    const config = configOf(env({ QUEUE_NAME: '  ', MAX_WAIT_SECONDS: '', ACCEPT_KEYWORDS: ' ', GREETING: '', TRANSCRIBE_VOICEMAIL: '' }));
+    expect(config.queueName).toBe('pull-phone');
+    expect(config.maxWaitSeconds).toBe(120);
+    expect(config.keywords.accept).toContain('Y');
+    expect(config.prompts.greeting).toBe(DEFAULT_PROMPTS.greeting);
+    expect(config.transcribeVoicemail).toBe(false);
+  });
+
+  it('takes every optional setting when given', () => {
+    const syncSid = `IS${'a'.repeat(32)}`;
+    const config = configOf(env({
+      QUEUE_NAME: 'front-desk',
+      ACCEPT_KEYWORDS: 'ok, Take ,yep',
+      VOICEMAIL_KEYWORDS: 'later',
+      STATUS_KEYWORDS: 'who',
+      COMMANDS_KEYWORDS: 'menu',
+      PAUSE_KEYWORDS: 'mute',
+      RESUME_KEYWORDS: 'unmute',
+      GREETING: 'Hello from the front desk.',
+      MAX_WAIT_SECONDS: '300',
+      RING_SECONDS: '30',
+      VOICEMAIL_MAX_SECONDS: '60',
+      TRANSCRIBE_VOICEMAIL: 'true',
+      CALLER_NAME_LOOKUP: 'yes',
+      SYNC_SERVICE_SID: syncSid,
+    }));
+    expect(config.queueName).toBe('front-desk');
+    expect(config.keywords).toEqual({
+      accept: ['OK', 'TAKE', 'YEP'],
+      voicemail: ['LATER'],
+      status: ['WHO'],
+      commands: ['MENU'],
+      pause: ['MUTE'],
+      resume: ['UNMUTE'],
+    });
+    expect(config.prompts.greeting).toBe('Hello from the front desk.');
+    expect(config.prompts.holdOptions).toBe(DEFAULT_PROMPTS.holdOptions);
+    expect(config.maxWaitSeconds).toBe(300);
+    expect(config.ringSeconds).toBe(30);
+    expect(config.voicemailMaxSeconds).toBe(60);
+    expect(config.transcribeVoicemail).toBe(true);
+    expect(config.callerNameLookup).toBe(true);
+    expect(config.syncServiceSid).toBe(syncSid);
+  });
+});
+
+describe('readConfig reporting problems', () => {
+  it.each(['ACCOUNT_SID', 'AUTH_TOKEN', 'TWILIO_PHONE_NUMBER', 'TEAM_MEMBERS'])('reports %s missing, and how to set it', (variable) => {
+    for (const value of [undefined, '', '   ']) {
+      const [problem, ...rest] = onlyProblemsFor(variable, env({ [variable]: value }));
+      expect(rest).toEqual([]);
+      expect(problem?.message).toMatch(/not set/);
+      expect(problem?.message).toMatch(/\.env/);
+    }
+  });
+
+  it('reports every missing variable at once for an empty environment', () => {
+    const variables = problemsOf({}).map((p) => p.variable);
+    expect(variables).toEqual(expect.arrayContaining(['ACCOUNT_SID', 'AUTH_TOKEN', 'TWILIO_PHONE_NUMBER', 'TEAM_MEMBERS']));
+  });
+
+  it.each([
+    ['ACCOUNT_SID', 'AC0123', /Account SID.*"AC" followed by 32 hex digits/],
+    ['ACCOUNT_SID', `AC${'0123456789ABCDEF'.repeat(2)}`, /Account SID/],
+    ['ACCOUNT_SID', `SK${'0123456789abcdef'.repeat(2)}`, /Account SID/],
+    ['AUTH_TOKEN', 's3cr3t-token-that-is-not-hex!!!!', /Auth Token: 32 hex digits/],
+    ['AUTH_TOKEN', `${AUTH_TOKEN}0`, /Auth Token/],
+    ['TWILIO_PHONE_NUMBER', '555-1230', /E\.164.*\+15551230000/],
+    ['TWILIO_PHONE_NUMBER', 'my twilio number', /E\.164/],
+    ['SYNC_SERVICE_SID', 'ISnot-a-sid', /Sync Service SID.*unset/],
+    ['QUEUE_NAME', 'q'.repeat(65), /at most 64/],
+    ['GREETING', 'Welcome. '.repeat(50), /under 400/],
+  ])('reports a malformed %s (%s) with a fix, without repeating the value', (variable, value, fix) => {
+    const problems = onlyProblemsFor(variable, env({ [variable]: value }));
+    expect(problems).toHaveLength(1);
+    expect(problems[0]?.message).toMatch(fix);
+    expect(JSON.stringify(problems)).not.toContain(value);
+  });
+
+  it('never puts the account SID or auth token into any problem', () => {
+    const problems = problemsOf(env({ TEAM_MEMBERS: `x:${AUTH_TOKEN}`, TWILIO_PHONE_NUMBER: ACCOUNT_SID, QUEUE_NAME: AUTH_TOKEN.repeat(3) }));
+    expect(problems.length).toBeGreaterThan(0);
+    const text = JSON.stringify(problems);
+    expect(text).not.toContain(AUTH_TOKEN);
+    expect(text).not.toContain(ACCOUNT_SID);
+    expect(text).not.toContain(ACCOUNT_SID.slice(2));
+  });
+
+  describe('TEAM_MEMBERS', () => {
+    it('points at the malformed entry by position', () => {
+      const [problem, ...rest] = onlyProblemsFor('TEAM_MEMBERS', env({ TEAM_MEMBERS: 'Ann:+15551230001,Bob:555-0102,Cy:+15551230003' }));
+      expect(rest).toEqual([]);
+      expect(problem?.message).toMatch(/entry 2 /);
+      expect(problem?.message).toMatch(/Name:\+E164/);
+    });
+
+    it.each(['Ann', 'Ann:', 'Ann:+1555', 'Ann:+15551230001x', 'Ann;+15551230001'])('rejects the entry "%s"', (entry) => {
+      onlyProblemsFor('TEAM_MEMBERS', env({ TEAM_MEMBERS: `Bob:+15551230002,${entry}` }));
+    });
+
+    it('rejects a number listed twice, however it is written', () => {
+      const [problem, ...rest] = onlyProblemsFor('TEAM_MEMBERS', env({ TEAM_MEMBERS: 'Ann:+15551230001,Bob:+1 555 123 0002,Ann2:001 (555) 123-0001' }));
+      expect(rest).toEqual([]);
+      expect(problem?.message).toMatch(/entry 3 repeats/);
+    });
+
+    it('rejects the Twilio number itself as a member', () => {
+      const [problem, ...rest] = onlyProblemsFor('TEAM_MEMBERS', env({ TEAM_MEMBERS: 'Ann:+15551230001,Desk:+1 555 123 0000' }));
+      expect(rest).toEqual([]);
+      expect(problem?.message).toMatch(/TWILIO_PHONE_NUMBER/);
+    });
+
+    it('rejects a list with nobody in it', () => {
+      const [problem] = onlyProblemsFor('TEAM_MEMBERS', env({ TEAM_MEMBERS: ' , ,' }));
+      expect(problem?.message).toMatch(/at least one/);
+    });
+  });
+
+  describe('keywords', () => {
+    it('rejects a word that already means another command, naming both variables', () => {
+      const problems = onlyProblemsFor('VOICEMAIL_KEYWORDS', env({ VOICEMAIL_KEYWORDS: 'N,y' }));
+      expect(problems).toHaveLength(1);
+      expect(problems[0]?.message).toMatch(/Y/);
+      expect(problems[0]?.message).toMatch(/ACCEPT_KEYWORDS/);
+    });
+
+    it('rejects a custom word colliding with another list left at its default', () => {
+      const problems = problemsOf(env({ STATUS_KEYWORDS: 'STATUS,ON' }));
+      const mentions = problems.map((p) => `${p.variable} ${p.message}`).join('\n');
+      expect(mentions).toMatch(/STATUS_KEYWORDS/);
+      expect(mentions).toMatch(/RESUME_KEYWORDS/);
+      expect(mentions).toMatch(/\bON\b/);
+    });
+
+    it.each(['Y1', 'TAKE IT', 'A'.repeat(13), 'Ñ', 'Y-ES'])('rejects the word "%s" (letters only, at most 12)', (word) => {
+      const [problem] = onlyProblemsFor('ACCEPT_KEYWORDS', env({ ACCEPT_KEYWORDS: `Y,${word}` }));
+      expect(problem?.message).toMatch(/letters only/);
+    });
+
+    it('accepts a twelve-letter word', () => {
+      expect(configOf(env({ ACCEPT_KEYWORDS: 'ABCDEFGHIJKL' })).keywords.accept).toEqual(['ABCDEFGHIJKL']);
+    });
+
+    it('rejects a list with no usable word', () => {
+      const problems = onlyProblemsFor('PAUSE_KEYWORDS', env({ PAUSE_KEYWORDS: ' , ' }));
+      expect(problems.map((p) => p.message)).toEqual([expect.stringMatching(/empty/)]);
+    });
+
+    const reservedExceptYes = TWILIO_RESERVED_WORDS.filter((w) => w !== 'YES');
+    it('knows the words Twilio acts on itself', () => {
+      expect(reservedExceptYes).toEqual(expect.arrayContaining(['STOP', 'HELP', 'INFO', 'START', 'UNSUBSCRIBE', 'CANCEL', 'END', 'QUIT']));
+    });
+
+    const variables = ['ACCEPT_KEYWORDS', 'VOICEMAIL_KEYWORDS', 'STATUS_KEYWORDS', 'COMMANDS_KEYWORDS', 'PAUSE_KEYWORDS', 'RESUME_KEYWORDS'];
+    it.each(variables.flatMap((variable) => reservedExceptYes.map((word) => [variable, word] as const)))(
+      'rejects %s containing the reserved word %s',
+      (variable, word) => {
+        const problems = onlyProblemsFor(variable, env({ [variable]: `ZZZ,${word.toLowerCase()}` }));
+        expect(problems.map((p) => p.message)).toEqual([expect.stringContaining(`must not contain ${word}`)]);
+      },
+    );
+
+    it('allows YES as an accept keyword only', () => {
+      expect(configOf(env({ ACCEPT_KEYWORDS: 'yes,y' })).keywords.accept).toEqual(['YES', 'Y']);
+      for (const variable of variables.filter((v) => v !== 'ACCEPT_KEYWORDS')) {
+        const problems = problemsOf(env({ ACCEPT_KEYWORDS: 'Y', [variable]: 'YES' }));
+        expect(problems).toEqual([{ variable, message: expect.stringContaining('must not contain YES') as unknown }]);
+      }
+    });
+  });
+
+  describe('numbers of seconds', () => {
+    it.each([
+      ['MAX_WAIT_SECONDS', 30, 3600],
+      ['RING_SECONDS', 5, 60],
+      ['VOICEMAIL_MAX_SECONDS', 10, 3600],
+    ])('%s accepts whole numbers from %d to %d only', (variable, min, max) => {
+      const key = { MAX_WAIT_SECONDS: 'maxWaitSeconds', RING_SECONDS: 'ringSeconds', VOICEMAIL_MAX_SECONDS: 'voicemailMaxSeconds' }[variable] as
+        'maxWaitSeconds' | 'ringSeconds' | 'voicemailMaxSeconds';
+      expect(configOf(env({ [variable]: String(min) }))[key]).toBe(min);
+      expect(configOf(env({ [variable]: ` ${max} ` }))[key]).toBe(max);
+      for (const bad of [String(min - 1), String(max + 1), `${min}.5`, 'abc', '-60', `${min}s`]) {
+        const problems = onlyProblemsFor(variable, env({ [variable]: bad }));
+        expect(problems.map((p) => p.message)).toEqual([expect.stringContaining(`from ${min} to ${max}`)]);
+      }
+    });
+  });
+
+  describe('switches', () => {
+    it.each(['TRANSCRIBE_VOICEMAIL', 'CALLER_NAME_LOOKUP'])('%s reads true/false, yes/no, 1/0, on/off in any case', (variable) => {
+      const key = variable === 'TRANSCRIBE_VOICEMAIL' ? 'transcribeVoicemail' : 'callerNameLookup';
+      for (const yes of ['true', 'TRUE', 'yes', '1', 'On']) expect(configOf(env({ [variable]: yes }))[key]).toBe(true);
+      for (const no of ['false', 'False', 'no', '0', 'off']) expect(configOf(env({ [variable]: no }))[key]).toBe(false);
+      const problems = onlyProblemsFor(variable, env({ [variable]: 'maybe' }));
+      expect(problems.map((p) => p.message)).toEqual([expect.stringMatching(/true or false/)]);
+    });
+  });
+});
