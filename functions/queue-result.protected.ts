@@ -43,7 +43,8 @@ export const handler = defineStep({
       case undefined:
       default:
         // queue-full, error, system-error, or something new: the caller still gets voicemail.
-        logInfo(step.name, `queue result ${result === undefined ? '(none)' : JSON.stringify(result.slice(0, 30))}; sending to voicemail`);
+        // Only Twilio's own word is logged: anything else could carry a phone number.
+        logInfo(step.name, `queue result ${result !== undefined && /^[a-z-]{1,30}$/.test(result) ? result : '(unrecognised)'}; sending to voicemail`);
         return apologiseToVoicemail(step.url, step.config.prompts.unavailable);
     }
   },

@@ -185,7 +185,7 @@ function readMembers(env: Env, problem: Report): Member[] {
     const number = toE164(colon >= 0 ? entry.slice(colon + 1) : entry);
     if (number === null) {
       entryProblems += 1;
-      problem('TEAM_MEMBERS', `entry ${members.length + entryProblems} is not Name:+E164 (e.g. Ann:+15551230001); fix or remove it.`);
+      problem('TEAM_MEMBERS', `entry ${members.length + entryProblems} is not Name:+E164 (e.g. Ann:+15555550100); fix or remove it.`);
       continue;
     }
     if (members.some((m) => m.number === number)) {

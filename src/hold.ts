@@ -7,6 +7,8 @@ export const HOLD_MUSIC = '/hold-music.wav';
 export const HOLD_KEYS = { voicemail: '1', callback: '2' } as const;
 /** The first request of the wait document comes at once; later ones come a music loop (40 s) apart. */
 const FIRST_LOOP_WITHIN_SECONDS = 5;
+/** Twilio's largest queue; a position beyond it (or a fraction) did not come from Twilio and is not read out. */
+const MAX_QUEUE_SIZE = 5000;
 
 export interface HoldInput {
   queueTime: number;
@@ -30,7 +32,9 @@ export function holdLoop(input: HoldInput): VoiceResponse {
   const first = input.queueTime < FIRST_LOOP_WITHIN_SECONDS && !input.returning;
   if (first) gather.say(input.prompts.greeting);
   // Position once a loop at most, and only when it tells the caller something.
-  else if (input.position !== undefined && input.position > 1) gather.say(`You are caller ${input.position} in line.`);
+  else if (input.position !== undefined && Number.isSafeInteger(input.position) && input.position > 1 && input.position <= MAX_QUEUE_SIZE) {
+    gather.say(`You are caller ${input.position} in line.`);
+  }
   gather.say(input.prompts.holdOptions);
   gather.play(input.url(HOLD_MUSIC));
   return response;

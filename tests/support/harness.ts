@@ -45,7 +45,7 @@ export function invoke(handler: AnyHandler, params: Record<string, unknown>, env
   const event = { ...params, request: { headers: {}, cookies: {} } };
   return new Promise<Answer>((resolve, reject) => {
     const timer = setTimeout(() => { reject(new Error('handler did not answer within 15 s')); }, 15_000);
-    void handler(context, event, (error, payload) => {
+    const answer: Parameters<AnyHandler>[2] = (error, payload) => {
       clearTimeout(timer);
       if (error !== null) {
         reject(error instanceof Error ? error : new Error(JSON.stringify(error)));
@@ -54,7 +54,13 @@ export function invoke(handler: AnyHandler, params: Record<string, unknown>, env
       // Our handlers answer with twilio's TwiML objects, whose toString() is the XML Twilio receives.
       const xml = typeof payload === 'object' ? (payload as { toString(): string }).toString() : JSON.stringify(payload);
       resolve({ xml, twiml: parseTwiml(xml) });
-    });
+    };
+    try {
+      void handler(context, event, answer);
+    } catch (error) {
+      clearTimeout(timer);
+      reject(error instanceof Error ? error : new Error('handler threw'));
+    }
   });
 }
 

@@ -1,0 +1,208 @@
+/**
+ * The pre-deploy check (`npm run doctor`): everything that would make a deployed Pull Phone
+ * misbehave and can be seen from this machine. Pure: the file-system and git facts are gathered
+ * by tools/doctor.ts and passed in, so every finding is tested on crafted input.
+ * Findings never quote a secret or a member's number; each says what to change.
+ */
+import { DEFAULT_KEYWORDS, Env, readConfig } from './config';
+import { TRANSCRIBABLE } from './voicemail';
+
+export type Level = 'error' | 'warning';
+
+export interface Finding {
+  level: Level;
+  /** The variable or file the finding is about. */
+  subject: string;
+  message: string;
+}
+
+export interface DotenvFile {
+  values: Record<string, string>;
+  /** 1-based numbers of lines that are neither blank, a comment nor KEY=value: twilio-run skips them. */
+  ignoredLines: number[];
+}
+
+export interface ProjectFacts {
+  /** `.env` as twilio-run reads it; undefined when there is none. */
+  dotenv: DotenvFile | undefined;
+  /** Names of the sources in functions/ (e.g. incoming-call.protected.ts). */
+  sources: string[];
+  /** assets/hold-music.wav exists. */
+  musicAsset: boolean;
+  /** What `npm run build` left in dist/; undefined when there is no dist/. */
+  build: { functions: string[]; musicAsset: boolean } | undefined;
+  /** `git ls-files .env` lists it; undefined when git could not say (no git, not a repository). */
+  envTracked: boolean | undefined;
+  /** `git check-ignore .env` matches; undefined when git could not say. */
+  envIgnored: boolean | undefined;
+  /** package.json parsed; undefined when missing or not JSON. */
+  packageJson: unknown;
+}
+
+export const MUSIC_ASSET = 'hold-music.wav';
+
+/** Without these the deployed functions answer every caller with the apology and voicemail. */
+const REQUIRED = new Set(['ACCOUNT_SID', 'AUTH_TOKEN', 'TWILIO_PHONE_NUMBER', 'TEAM_MEMBERS']);
+const TRUE_WORDS = new Set(['true', 'yes', '1', 'on']);
+
+/**
+ * Parse `.env` exactly as twilio-run deploy does (its dotenv 6: KEY=value per line, one pair of
+ * surrounding quotes removed, \n expanded inside double quotes, no `export`, no inline comments),
+ * so what the doctor checks is what gets uploaded.
+ */
+export function parseDotenv(text: string): DotenvFile {
+  const values: Record<string, string> = {};
+  const ignoredLines: number[] = [];
+  text.split('\n').forEach((line, index) => {
+    const match = /^\s*([\w.-]+)\s*=\s*(.*)?\s*$/.exec(line);
+    if (match === null) {
+      if (line.trim() !== '' && !line.trim().startsWith('#')) ignoredLines.push(index + 1);
+      return;
+    }
+    let value = match[2] ?? '';
+    if (value.length > 0 && value.startsWith('"') && value.endsWith('"')) value = value.replace(/\\n/gm, '\n');
+    values[match[1] ?? ''] = value.replace(/(^['"]|['"]$)/g, '').trim();
+  });
+  return { values, ignoredLines };
+}
+
+/** The environment the deployed functions will see: `.env` over the shell, as twilio-run start -f does. */
+export function effectiveEnv(shell: Env, dotenv: DotenvFile | undefined): Env {
+  return { ...shell, ...(dotenv?.values ?? {}) };
+}
+
+export function diagnose(shell: Env, facts: ProjectFacts): Finding[] {
+  const findings: Finding[] = [];
+  const add = (level: Level, subject: string, message: string): void => {
+    findings.push({ level, subject, message });
+  };
+  const env = effectiveEnv(shell, facts.dotenv);
+
+  const result = readConfig(env);
+  if (!result.ok) for (const p of result.problems) add('error', p.variable, p.message);
+
+  checkDotenv(shell, facts.dotenv, add);
+  checkKeywords(env, add);
+  checkTranscription(env, add);
+  checkFiles(facts, add);
+  checkPackage(facts.packageJson, add);
+  return findings;
+}
+
+type Add = (level: Level, subject: string, message: string) => void;
+
+function checkDotenv(shell: Env, dotenv: DotenvFile | undefined, add: Add): void {
+  if (dotenv === undefined) {
+    add('error', '.env', 'is missing: twilio-run deploy takes the credentials and every setting from .env only (variables in your shell are not uploaded). Copy .env.example to .env and fill it in.');
+    return;
+  }
+  for (const line of dotenv.ignoredLines) {
+    add('warning', '.env', `line ${line} is not KEY=value and is ignored by twilio-run deploy (no "export", no spaces in names); fix or delete it.`);
+  }
+  for (const [variable, value] of Object.entries(dotenv.values)) {
+    // dotenv 6 strips a closing quote only at the very end of the line: `X="a b"  ` keeps `a b"`.
+    if (/^["']|["']$/.test(value)) {
+      add('warning', variable, 'in .env has a stray quote in its value, as twilio-run deploy reads it: remove the spaces after the closing quote, or the quotes.');
+    }
+  }
+  for (const variable of configVariables()) {
+    const inFile = (dotenv.values[variable] ?? '').trim() !== '';
+    const inShell = (shell[variable] ?? '').trim() !== '';
+    if (inShell && !inFile) {
+      add(REQUIRED.has(variable) ? 'error' : 'warning', variable,
+        'is set in your shell but not in .env: twilio-run deploy uploads only .env, so the deployed functions will not see it. Put it in .env.');
+    }
+  }
+}
+
+/** Every variable readConfig looks at, learned by watching it read, so this list never drifts from config.ts. */
+function configVariables(): string[] {
+  const seen = new Set<string>();
+  const watcher = new Proxy<Env>({}, {
+    get: (_target, key) => {
+      if (typeof key === 'string') seen.add(key);
+      return undefined;
+    },
+  });
+  readConfig(watcher);
+  return [...seen];
+}
+
+function checkKeywords(env: Env, add: Add): void {
+  const raw = env.ACCEPT_KEYWORDS ?? '';
+  const accept = raw.trim() === '' ? DEFAULT_KEYWORDS.accept : raw.split(',').map((w) => w.trim().toUpperCase());
+  if (accept.includes('YES')) {
+    add('warning', 'ACCEPT_KEYWORDS',
+      `includes YES${raw.trim() === '' ? ' (the default)' : ''}, which is also Twilio's opt-in word: a member who replies YES also gets Twilio's own re-subscribed confirmation text. Harmless; to avoid it set ACCEPT_KEYWORDS=${accept.filter((w) => w !== 'YES').join(',') || 'Y'}.`);
+  }
+}
+
+function checkTranscription(env: Env, add: Add): void {
+  if (!TRUE_WORDS.has((env.TRANSCRIBE_VOICEMAIL ?? '').trim().toLowerCase())) return;
+  // A malformed value is readConfig's finding; the default (120) is within what Twilio transcribes.
+  const maxSeconds = Number((env.VOICEMAIL_MAX_SECONDS ?? '').trim() || '120');
+  const longer = Number.isInteger(maxSeconds) && maxSeconds > TRANSCRIBABLE.maxSeconds
+    ? ` VOICEMAIL_MAX_SECONDS is ${maxSeconds}: messages over ${TRANSCRIBABLE.maxSeconds} s are texted without one.`
+    : '';
+  add('warning', 'TRANSCRIBE_VOICEMAIL',
+    `is on: Twilio's transcription understands US English only (other languages come out as nonsense), is billed per recording, and covers messages of ${TRANSCRIBABLE.minSeconds}-${TRANSCRIBABLE.maxSeconds} s.${longer} Set it to false if your callers do not speak English.`);
+}
+
+function checkFiles(facts: ProjectFacts, add: Add): void {
+  if (!facts.musicAsset) {
+    add('error', `assets/${MUSIC_ASSET}`, 'is missing, so waiting callers would hear silence: restore it (git checkout assets/hold-music.wav) or make it again with node scripts/make-hold-music.mjs.');
+  }
+  if (facts.build === undefined) {
+    add('error', 'dist/', 'is missing: run npm run build (npm run deploy does), since twilio-run deploys dist/functions and dist/assets.');
+  } else {
+    if (facts.musicAsset && !facts.build.musicAsset) {
+      add('error', `dist/assets/${MUSIC_ASSET}`, 'is missing from the build: run npm run build again.');
+    }
+    for (const source of facts.sources) {
+      const built = source.replace(/\.ts$/, '.js');
+      if (!facts.build.functions.includes(built)) add('error', `dist/functions/${built}`, `is missing (functions/${source} was not built): run npm run build and fix what it reports.`);
+    }
+    for (const file of facts.build.functions) {
+      if (!/\.(protected|private)\.js$/.test(file)) {
+        add('error', `dist/functions/${file}`, 'would be public: anyone could call it without Twilio\'s signature. Name its source *.protected.ts.');
+      }
+    }
+  }
+  if (facts.envTracked === true) {
+    add('error', '.env', 'is tracked by git, so your Auth Token is in the repository: run git rm --cached .env, commit, and rotate the Auth Token in the Twilio Console (it stays in the history).');
+  } else if (facts.envIgnored === false && facts.dotenv !== undefined) {
+    add('warning', '.env', 'is not ignored by git: add a line .env to .gitignore so the Auth Token is never committed.');
+  }
+}
+
+function checkPackage(packageJson: unknown, add: Add): void {
+  if (typeof packageJson !== 'object' || packageJson === null) {
+    add('error', 'package.json', 'is missing or not valid JSON.');
+    return;
+  }
+  const dependencies = (packageJson as { dependencies?: unknown }).dependencies;
+  const deps: Record<string, unknown> = typeof dependencies === 'object' && dependencies !== null ? dependencies as Record<string, unknown> : {};
+  const handler = deps['@twilio/runtime-handler'];
+  if (typeof handler !== 'string') {
+    add('error', 'package.json', 'has no @twilio/runtime-handler in "dependencies": add it at an exact version, e.g. "@twilio/runtime-handler": "2.0.3" (only dependencies are installed by Twilio).');
+  } else if (!/^\d+\.\d+\.\d+$/.test(handler)) {
+    add('error', 'package.json', `pins @twilio/runtime-handler as "${handler}": Twilio needs an exact version, e.g. "2.0.3".`);
+  }
+  if (typeof deps.twilio !== 'string') {
+    add('error', 'package.json', 'has no twilio in "dependencies": the functions load it at run time and Twilio installs only dependencies. Move it from devDependencies.');
+  }
+}
+
+/** The doctor's report: one line a finding, then a verdict. */
+export function formatFindings(findings: readonly Finding[]): string[] {
+  const errors = findings.filter((f) => f.level === 'error');
+  const warnings = findings.filter((f) => f.level === 'warning');
+  const lines = [...errors, ...warnings].map((f) => `${f.level === 'error' ? 'ERROR  ' : 'WARNING'} ${f.subject} ${f.message}`);
+  if (findings.length === 0) return ['All checks passed.'];
+  const count = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
+  lines.push('');
+  lines.push(errors.length > 0
+    ? `${count(errors.length, 'error')}, ${count(warnings.length, 'warning')}: fix the errors, then run npm run doctor again.`
+    : `No errors; ${count(warnings.length, 'warning')} worth reading. Ready to deploy.`);
+  return lines;
+}

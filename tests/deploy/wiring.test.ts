@@ -1,0 +1,116 @@
+/** What setup decides to change on the number, and how it reads its arguments and the last deploy. */
+import { parseSetupArgs } from '../../tools/setup';
+import { deployedDomain, deployedService, normaliseDomain, NumberSettings, planWiring, updateOf } from '../../src/wiring';
+
+const DOMAIN = 'pull-phone-1234-dev.twil.io';
+const WIRED: NumberSettings = {
+  voiceUrl: `https://${DOMAIN}/incoming-call`, voiceMethod: 'POST',
+  smsUrl: `https://${DOMAIN}/sms-reply`, smsMethod: 'POST',
+  voiceCallerIdLookup: false, voiceReceiveMode: 'voice', voiceApplicationSid: '', smsApplicationSid: '', trunkSid: null,
+  capabilities: { voice: true, sms: true },
+};
+
+describe('planWiring', () => {
+  it('a freshly bought number (nothing set): both URLs; unset methods already mean POST', () => {
+    const plan = planWiring({ voiceUrl: '', voiceMethod: null, smsUrl: null, smsMethod: '' }, { domain: DOMAIN, callerNameLookup: false });
+    expect(updateOf(plan.changes)).toEqual({ voiceUrl: `https://${DOMAIN}/incoming-call`, smsUrl: `https://${DOMAIN}/sms-reply` });
+    expect(plan.changes.map((c) => c.from)).toEqual(['(not set)', '(not set)']);
+    expect(plan.blockers).toEqual([]);
+  });
+
+  it('a wired number needs nothing, with or without caller-name lookup asked for when it is on', () => {
+    expect(planWiring(WIRED, { domain: DOMAIN, callerNameLookup: false })).toEqual({ changes: [], blockers: [] });
+    for (const on of [true, 'true']) {
+      expect(planWiring({ ...WIRED, voiceCallerIdLookup: on }, { domain: DOMAIN, callerNameLookup: true }).changes).toEqual([]);
+    }
+  });
+
+  it('a lowercase method counts as that method', () => {
+    expect(planWiring({ ...WIRED, voiceMethod: 'post', smsMethod: 'get' }, { domain: DOMAIN, callerNameLookup: false }).changes.map((c) => c.update))
+      .toEqual([{ smsMethod: 'POST' }]);
+  });
+
+  it('a different domain (a new service, or stage vs dev) moves both URLs', () => {
+    const plan = planWiring(WIRED, { domain: 'pull-phone-1234.twil.io', callerNameLookup: false });
+    expect(updateOf(plan.changes)).toEqual({ voiceUrl: 'https://pull-phone-1234.twil.io/incoming-call', smsUrl: 'https://pull-phone-1234.twil.io/sms-reply' });
+  });
+
+  it('a number receiving faxes is switched to voice', () => {
+    expect(updateOf(planWiring({ ...WIRED, voiceReceiveMode: 'fax' }, { domain: DOMAIN, callerNameLookup: false }).changes)).toEqual({ voiceReceiveMode: 'voice' });
+  });
+
+  it('names what overrides the URLs and what the number cannot do, without changing it', () => {
+    const trunk = planWiring({ ...WIRED, trunkSid: `TK${'1'.repeat(32)}`, voiceApplicationSid: `AP${'1'.repeat(32)}` }, { domain: DOMAIN, callerNameLookup: false });
+    expect(trunk.blockers).toEqual([expect.stringMatching(/^calls go to SIP trunk TK1+/)]);
+    const apps = planWiring({ ...WIRED, voiceApplicationSid: `AP${'1'.repeat(32)}`, smsApplicationSid: `AP${'2'.repeat(32)}` }, { domain: DOMAIN, callerNameLookup: false });
+    expect(apps.blockers).toEqual([expect.stringMatching(/^calls go to TwiML App AP1+/), expect.stringMatching(/^texts go to TwiML App AP2+/)]);
+    const noSms = planWiring({ ...WIRED, capabilities: { voice: true, sms: false } }, { domain: DOMAIN, callerNameLookup: false });
+    expect(noSms.blockers).toEqual([expect.stringMatching(/cannot send or receive SMS/)]);
+    const noVoice = planWiring({ ...WIRED, capabilities: { voice: false, sms: true } }, { domain: DOMAIN, callerNameLookup: false });
+    expect(noVoice.blockers).toEqual([expect.stringMatching(/cannot take voice calls/)]);
+    for (const plan of [trunk, apps, noSms, noVoice]) expect(plan.changes).toEqual([]);
+  });
+});
+
+describe('normaliseDomain', () => {
+  it.each([
+    [DOMAIN, DOMAIN],
+    [` ${DOMAIN.toUpperCase()} `, DOMAIN],
+    [`https://${DOMAIN}`, DOMAIN],
+    [`https://${DOMAIN}/incoming-call`, DOMAIN],
+    [`${DOMAIN}/`, DOMAIN],
+  ])('%j is %s', (raw, domain) => {
+    expect(normaliseDomain(raw)).toEqual({ ok: true, domain });
+  });
+
+  it.each([['localhost:3000'], ['127.0.0.1'], [''], ['pull phone'], ['http://']])('%j is refused with an example of what to pass', (raw) => {
+    const result = normaliseDomain(raw);
+    expect(result.ok).toBe(false);
+    if (!result.ok) expect(result.problem).toContain('--domain pull-phone-1234-dev.twil.io');
+  });
+});
+
+describe('the last deploy (.twiliodeployinfo)', () => {
+  const AC = `AC${'1'.repeat(32)}`;
+  const service = { serviceSid: `ZS${'5'.repeat(32)}`, latestBuild: `ZB${'6'.repeat(32)}` };
+
+  it('finds this account\'s service, under the current and the older key', () => {
+    expect(deployedService(JSON.stringify({ [`${AC}:us1`]: service }), AC)).toEqual(service);
+    expect(deployedService(JSON.stringify({ [AC]: service }), AC)).toEqual(service);
+  });
+
+  it('ignores other accounts and anything malformed', () => {
+    expect(deployedService(JSON.stringify({ [`AC${'2'.repeat(32)}:us1`]: service }), AC)).toBeUndefined();
+    expect(deployedService(JSON.stringify({ [`${AC}:us1`]: { serviceSid: 'pull-phone' } }), AC)).toBeUndefined();
+    expect(deployedService('{not json', AC)).toBeUndefined();
+    expect(deployedService('null', AC)).toBeUndefined();
+  });
+
+  it('the domain is the environment running the latest build, or the only environment', () => {
+    const envs = [{ domainName: 'a-dev.twil.io', buildSid: 'ZB1' }, { domainName: 'a.twil.io', buildSid: 'ZB2' }];
+    expect(deployedDomain(envs, 'ZB2')).toBe('a.twil.io');
+    expect(deployedDomain(envs, 'ZB3')).toBeUndefined();
+    expect(deployedDomain([{ domainName: 'a-dev.twil.io', buildSid: null }], 'ZB3')).toBe('a-dev.twil.io');
+    expect(deployedDomain([], 'ZB3')).toBeUndefined();
+  });
+});
+
+describe('setup arguments', () => {
+  it('takes --domain, a bare domain, and --caller-name-lookup', () => {
+    expect(parseSetupArgs(['--domain', DOMAIN], {})).toEqual({ domain: DOMAIN, callerNameLookup: false });
+    expect(parseSetupArgs([DOMAIN, '--caller-name-lookup'], {})).toEqual({ domain: DOMAIN, callerNameLookup: true });
+    expect(parseSetupArgs([], {})).toEqual({ domain: undefined, callerNameLookup: false });
+  });
+
+  it('understands what npm passes when the -- was forgotten', () => {
+    // `npm run setup --domain x --caller-name-lookup`: npm keeps the flags as config and passes x on.
+    expect(parseSetupArgs([DOMAIN], { npm_config_domain: 'true', npm_config_caller_name_lookup: 'true' })).toEqual({ domain: DOMAIN, callerNameLookup: true });
+    // `npm run setup --domain=x`
+    expect(parseSetupArgs([], { npm_config_domain: DOMAIN })).toEqual({ domain: DOMAIN, callerNameLookup: false });
+  });
+
+  it('an unknown option prints usage and fails; --help prints usage and succeeds', () => {
+    expect(parseSetupArgs(['--domian', DOMAIN], {})).toEqual({ usage: expect.stringContaining('Usage: npm run setup') as unknown, exitCode: 1 });
+    expect(parseSetupArgs(['--help'], {})).toEqual({ usage: expect.stringContaining('--caller-name-lookup') as unknown, exitCode: 0 });
+  });
+});
