@@ -9,7 +9,7 @@ import { logInfo } from '../src/log';
 import { notices } from '../src/messages';
 import { toE164 } from '../src/phone';
 import { apologiseToVoicemail, defineStep, voiceResponse } from '../src/step';
-import { callerDetails, memberByNumber, textMembers } from '../src/team';
+import { callerDetails, memberByNumber, reportOutcome, textMembers } from '../src/team';
 import { param, sidParam } from '../src/webhook';
 
 export const handler = defineStep({
@@ -33,12 +33,7 @@ export const handler = defineStep({
     if (callSid !== undefined && member !== undefined) {
       const from = toE164(param(event, 'From')) ?? undefined;
       if (callerGone) {
-        const [claimed, caller] = await Promise.all([
-          step.store.claimOutcome(callSid, { outcome: 'missed' }),
-          callerDetails(step, callSid, from),
-        ]);
-        if (claimed) await textMembers(step, step.config.members, notices.missed(caller, undefined));
-        logInfo(step.name, `caller ${caller.reference} hung up while ${member.name}'s phone rang`);
+        await reportOutcome(step, callSid, { outcome: 'missed' }, from, (caller) => notices.missed(caller, undefined));
       } else {
         const caller = await callerDetails(step, callSid, from);
         await textMembers(step, step.config.members, notices.notAnswered(member, caller, reason(status)));

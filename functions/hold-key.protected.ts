@@ -4,11 +4,10 @@
  */
 import { DEFAULT_PROMPTS } from '../src/config';
 import { HOLD_KEYS } from '../src/hold';
-import { logInfo } from '../src/log';
 import { notices } from '../src/messages';
 import { toE164 } from '../src/phone';
 import { defineStep, voiceResponse } from '../src/step';
-import { callerDetails, textMembers } from '../src/team';
+import { reportOutcome } from '../src/team';
 import { numberParam, param, sidParam } from '../src/webhook';
 
 export const handler = defineStep({
@@ -23,13 +22,9 @@ export const handler = defineStep({
       return response;
     }
     if (digits === HOLD_KEYS.callback && callSid !== undefined) {
-      const [claimed, caller] = await Promise.all([
-        step.store.claimOutcome(callSid, { outcome: 'callback' }),
-        callerDetails(step, callSid, toE164(param(event, 'From')) ?? undefined),
-      ]);
-      if (claimed) {
-        await textMembers(step, step.config.members, notices.callback(caller, numberParam(event, 'QueueTime')));
-        logInfo(step.name, `caller ${caller.reference} asked for a callback`);
+      const from = toE164(param(event, 'From')) ?? undefined;
+      const waited = numberParam(event, 'QueueTime');
+      if (await reportOutcome(step, callSid, { outcome: 'callback' }, from, (caller) => notices.callback(caller, waited))) {
         response.say(step.config.prompts.callbackConfirmation);
         response.hangup();
         return response;

@@ -7,7 +7,7 @@ import { logInfo } from '../src/log';
 import { notices } from '../src/messages';
 import { toE164 } from '../src/phone';
 import { apologiseToVoicemail, defineStep, voiceResponse } from '../src/step';
-import { callerDetails, textMembers } from '../src/team';
+import { reportOutcome } from '../src/team';
 import { numberParam, param, sidParam } from '../src/webhook';
 
 export const handler = defineStep({
@@ -29,14 +29,8 @@ export const handler = defineStep({
       case 'hangup': {
         const callSid = sidParam(event, 'CallSid', 'CA');
         if (callSid !== undefined) {
-          const [claimed, caller] = await Promise.all([
-            step.store.claimOutcome(callSid, { outcome: 'missed' }),
-            callerDetails(step, callSid, toE164(param(event, 'From')) ?? undefined),
-          ]);
-          if (claimed) {
-            await textMembers(step, step.config.members, notices.missed(caller, numberParam(event, 'QueueTime')));
-            logInfo(step.name, `caller ${caller.reference} hung up while waiting; team told`);
-          }
+          const waited = numberParam(event, 'QueueTime');
+          await reportOutcome(step, callSid, { outcome: 'missed' }, toE164(param(event, 'From')) ?? undefined, (caller) => notices.missed(caller, waited));
         }
         return voiceResponse();
       }

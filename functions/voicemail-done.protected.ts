@@ -4,11 +4,10 @@
  * no message at all is a missed call, reported once.
  */
 import { DEFAULT_PROMPTS } from '../src/config';
-import { logInfo } from '../src/log';
 import { notices } from '../src/messages';
 import { toE164 } from '../src/phone';
 import { defineStep, voiceResponse } from '../src/step';
-import { callerDetails, textMembers } from '../src/team';
+import { reportOutcome } from '../src/team';
 import { numberParam, param, sidParam } from '../src/webhook';
 
 export const handler = defineStep({
@@ -21,14 +20,7 @@ export const handler = defineStep({
     if (callSid !== undefined && recorded) {
       await step.store.claimOutcome(callSid, { outcome: 'voicemail', seconds });
     } else if (callSid !== undefined) {
-      const [claimed, caller] = await Promise.all([
-        step.store.claimOutcome(callSid, { outcome: 'missed' }),
-        callerDetails(step, callSid, toE164(param(event, 'From')) ?? undefined),
-      ]);
-      if (claimed) {
-        await textMembers(step, step.config.members, notices.missed(caller, undefined));
-        logInfo(step.name, `caller ${caller.reference} left no message; team told`);
-      }
+      await reportOutcome(step, callSid, { outcome: 'missed' }, toE164(param(event, 'From')) ?? undefined, (caller) => notices.missed(caller, undefined));
     }
     response.say(recorded ? step.config.prompts.voicemailThanks : 'We did not get a message. Goodbye.');
     response.hangup();

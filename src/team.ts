@@ -5,7 +5,8 @@ import { maskNumber } from './phone';
 import { Step } from './step';
 import { describeFailure } from './twilio-api';
 import { callReference } from './reference';
-import { CallRecord } from './store';
+import { CallRecord, OutcomeRecord } from './store';
+import { logInfo } from './log';
 
 export async function textMembers(step: Step, members: readonly Member[], body: string): Promise<void> {
   const results = await Promise.allSettled(
@@ -55,4 +56,19 @@ export async function callerDetails(step: Step, callSid: string, from: string | 
   const fallback: CallRecord = { callSid, reference, place: '', arrivedAt: Date.now(), ...(from === undefined ? {} : { number: from }) };
   const record = await within(step, 'caller details', 2000, step.store.callByReference(reference), undefined);
   return record !== undefined && record.callSid === callSid ? record : fallback;
+}
+
+/**
+ * Settle a call's outcome and tell the whole team, once: the Sync claim makes a repeated or racing
+ * callback from Twilio send nothing. True when this invocation was the one that reported it.
+ */
+export async function reportOutcome(
+  step: Step, callSid: string, outcome: OutcomeRecord, from: string | undefined, text: (caller: CallRecord) => string,
+): Promise<boolean> {
+  const [claimed, caller] = await Promise.all([step.store.claimOutcome(callSid, outcome), callerDetails(step, callSid, from)]);
+  if (claimed) {
+    await textMembers(step, step.config.members, text(caller));
+    logInfo(step.name, `caller ${caller.reference}: ${outcome.outcome}, team told`);
+  }
+  return claimed;
 }

@@ -87,7 +87,7 @@ describe('logs hold no secret and no full number', () => {
     await invoke(voicemailSaved, { CallSid: c.callSid, From: CALLER, RecordingUrl: RECORDING, TranscriptionStatus: 'completed', TranscriptionText: `Call me at ${CALLER}` }, TEAM);
     const d = await arrive(twilio, CALLER, {}, TEAM);
     await invoke(voicemailDone, { CallSid: d.callSid, From: CALLER, Digits: 'hangup' }, TEAM);
-    expect(lines.join('\n')).toMatch(/hung up while waiting/);
+    expect(lines.join('\n')).toMatch(/\[pull-phone queue-result\] caller \d{4}: missed, team told/);
     expectClean();
   });
 
