@@ -1,0 +1,181 @@
+/**
+ * The bench's measuring code: percentiles, REST round counting, the WAV length, the report's marks,
+ * and a few real measurements at low latency whose counts are known from the code. Nothing here is timed
+ * against a limit: only counts and the arithmetic are asserted.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { measureOutcome } from '../../sim/bench-outcomes';
+import { measureCell, ROUTES } from '../../sim/bench-routes';
+import {
+  describeRequest, median, OutcomeRow, percentile, renderRoutes, renderTargets, roundsOf, RouteCell, summarise, wavDurationSeconds,
+} from '../../sim/bench-stats';
+import { World } from '../../sim/bench-world';
+import { RecordedRequest, sequentialRounds } from '../../sim/standin';
+import { checkTargets, compareOutcomes, parseArgs, ROUTE_TARGETS, tasksFor } from '../../tools/bench';
+
+const request = (start: number, end: number, path = '/x', host = 'api.twilio.com', method = 'GET'): RecordedRequest =>
+  ({ method, host, path, params: {}, start, end, status: 200 });
+
+describe('statistics', () => {
+  it('median and nearest-rank p95', () => {
+    expect(median([5, 1, 3])).toBe(3);
+    expect(median([4, 1, 3, 2])).toBe(2.5);
+    const hundred = Array.from({ length: 100 }, (_, i) => 100 - i);
+    expect(percentile(hundred, 95)).toBe(95);
+    expect(percentile(Array.from({ length: 20 }, (_, i) => i + 1), 95)).toBe(19);
+    expect(summarise([2, 9, 4])).toEqual({ samples: 3, medianMs: 4, p95Ms: 9, minMs: 2, maxMs: 9 });
+    expect(Number.isNaN(median([]))).toBe(true);
+  });
+});
+
+describe('REST rounds', () => {
+  it('parallel requests share a round; one that starts after another was answered is the next round', () => {
+    const parallel = [request(0, 100), request(1, 101)];
+    const after = request(102, 200);
+    const overlapping = request(150, 250);
+    expect(sequentialRounds(parallel)).toBe(1);
+    expect(roundsOf([after, ...parallel]).map((r) => r.length)).toEqual([2, 1]);
+    expect(roundsOf([...parallel, after, overlapping]).map((round) => round.length)).toEqual([2, 2]);
+    expect(roundsOf([...parallel, after, request(201, 300)])).toHaveLength(sequentialRounds([...parallel, after, request(201, 300)]));
+    expect(roundsOf([])).toEqual([]);
+  });
+
+  it('labels requests without SIDs, numbers or keys', () => {
+    expect(describeRequest(request(0, 1, '/v1/Services/default/Maps/pull-phone-calls/Items/1234', 'sync.twilio.com')))
+      .toBe('GET sync/Maps/pull-phone-calls/Items/…');
+    expect(describeRequest(request(0, 1, `/2010-04-01/Accounts/AC${'1'.repeat(32)}/Queues/QU${'2'.repeat(32)}/Members/CA${'3'.repeat(32)}.json`, 'api.twilio.com', 'POST')))
+      .toBe('POST api/Queues/QU…/Members/CA….json');
+    expect(describeRequest(request(0, 1, '/v2/PhoneNumbers/+16175550101', 'lookups.twilio.com'))).toBe('GET lookups/v2/PhoneNumbers/…');
+  });
+});
+
+describe('hold loop length', () => {
+  it('reads the duration from the WAV header: the committed hold music is a 40 s loop', () => {
+    expect(wavDurationSeconds(readFileSync(join(__dirname, '..', '..', 'assets', 'hold-music.wav')))).toBeCloseTo(40, 3);
+  });
+
+  it('a made-up 2 s, 16 kB/s WAV measures 2 s; anything else is refused', () => {
+    const header = Buffer.alloc(44);
+    header.write('RIFF', 0, 'ascii');
+    header.writeUInt32LE(36 + 32000, 4);
+    header.write('WAVE', 8, 'ascii');
+    header.write('fmt ', 12, 'ascii');
+    header.writeUInt32LE(16, 16);
+    header.writeUInt32LE(16000, 28);
+    header.write('data', 36, 'ascii');
+    header.writeUInt32LE(32000, 40);
+    expect(wavDurationSeconds(Buffer.concat([header, Buffer.alloc(32000)]))).toBe(2);
+    expect(() => wavDurationSeconds(Buffer.from('not a wav file at all'))).toThrow(/RIFF/);
+  });
+});
+
+const cell = (route: string, team: number, queue: number, rounds: number, extra: Partial<RouteCell> = {}): RouteCell => ({
+  route, team, queue, time: summarise([100, 110, 250]), rounds: { median: rounds, max: rounds }, restRequests: { median: 3, max: 3 },
+  roundDetail: [], maxSegments: {}, ...extra,
+});
+
+describe('report', () => {
+  it('one row per route and team, a column per queue length, and the target marked with the worst rounds', () => {
+    const lines = renderRoutes([
+      cell('sms-reply (STATUS)', 5, 1, 3), cell('sms-reply (STATUS)', 5, 1000, 4, { note: 'big queue' }),
+      cell('bridge', 5, 1, 0),
+    ], ROUTE_TARGETS);
+    expect(lines[0]).toBe('| Route | Team | Queue 1: median / p95 ms · rounds | Queue 1000: median / p95 ms · rounds | REST requests | Target |');
+    expect(lines[2]).toBe('| sms-reply (STATUS) | 5 | 110 / 250 · 3 | 110 / 250 · 4 (*) | 3 | ❌ 4 rounds |');
+    expect(lines[3]).toBe('| bridge | 5 | 110 / 250 · 0 | – | 3 |  |');
+    expect(lines[4]).toBe('\\* big queue');
+  });
+
+  it('targets say which are met, and a missed one is marked ❌ with the number', () => {
+    const routes = [
+      cell('incoming-call', 1, 1, 2, { roundDetail: [['GET sync/Maps/pull-phone-team/Items'], ['POST api/Messages.json']] }),
+      cell('sms-reply (bare Y)', 1, 1, 3), cell('wait-music', 1, 1, 0, { restRequests: { median: 0, max: 0 } }),
+    ];
+    const outcomes: OutcomeRow[] = [{
+      outcome: 'voicemail', lookup: true, team: 1, steps: ['incoming-call'], restRequests: 4, lookups: 1, segments: { rest: 3, twiml: 0 },
+      texts: [{ kind: 'new call', via: 'REST', segments: 1, length: 120 }, { kind: 'voicemail notice', via: 'REST', segments: 2, length: 200 }],
+    }];
+    const load = [{ file: 'a.js', cold: summarise([95]), ownCode: summarise([1]) }];
+    const checks = checkTargets(routes, outcomes, { musicSeconds: 40, invocationsPerMinute: 1.5 }, load);
+    expect(checks.map((c) => c.ok)).toEqual([false, true, true, true, true, false, false]);
+    expect(checks[5]?.measured).toBe('voicemail notice: 2 segments; 1 segment: new call');
+    expect(checks[6]?.measured).toBe('1 of 1 over; slowest a.js 95.0 ms');
+    expect(renderTargets(checks)[3]).toMatch(/^\| \/incoming-call: … plus at most one bounded lookup .* \| ✅ \|/);
+  });
+});
+
+describe('command line', () => {
+  it('defaults to 100 ms latency and one process per CPU; flags override', () => {
+    expect(parseArgs([], 2)).toMatchObject({ latencyMs: 100, reps: 20, processes: 2, worker: false });
+    expect(parseArgs(['--latency', '250', '--reps', '5', '--only', 'sms'], 2)).toMatchObject({ latencyMs: 250, reps: 5, only: 'sms' });
+    expect(() => parseArgs(['--latency', 'fast'])).toThrow(/--latency/);
+    expect(() => parseArgs(['--reps', '0'])).toThrow(/at least 1/);
+  });
+
+  it('measures every route once at each team size 1, 5, 20 and queue length 1, 100, 1000', () => {
+    const tasks = tasksFor({ reps: 3, only: undefined });
+    expect(tasks).toHaveLength(ROUTES.length * 9);
+    expect(new Set(tasks.map((t) => `${t.route} ${t.team} ${t.queue}`)).size).toBe(tasks.length);
+    expect(new Set(tasks.map((t) => t.queue))).toEqual(new Set([1, 100, 1000]));
+    expect(new Set(tasks.map((t) => t.team))).toEqual(new Set([1, 5, 20]));
+    expect(tasksFor({ reps: 3, only: 'sms-reply' })).toHaveLength(4 * 9);
+  });
+});
+
+describe('measuring the real handlers (20 ms REST latency)', () => {
+  let world: World;
+  beforeAll(async () => {
+    // The functions log each step; not what these tests are about.
+    jest.spyOn(console, 'log').mockImplementation(() => undefined);
+    world = await World.open(1, 20);
+  });
+  afterAll(async () => {
+    await world.close();
+    jest.restoreAllMocks();
+  });
+  const routeCase = (name: string): (typeof ROUTES)[number] => {
+    const found = ROUTES.find((r) => r.route === name);
+    if (found === undefined) throw new Error(`no route ${name}`);
+    return found;
+  };
+
+  it('/incoming-call with a team of 5: the paused list, then 5 texts and the caller record in parallel', async () => {
+    const result = await measureCell(world, routeCase('incoming-call'), 5, 1, 2);
+    expect(result.time.samples).toBe(2);
+    expect(result.rounds).toEqual({ median: 2, max: 2 });
+    expect(result.restRequests.max).toBe(7);
+    expect(result.roundDetail).toEqual([['GET sync/Maps/pull-phone-team/Items'], ['POST api/Messages.json', 'POST sync/Maps/pull-phone-calls/Items']]);
+    expect(result.time.medianMs).toBeGreaterThanOrEqual(40);
+    expect(result.maxSegments).toEqual({ 'new call': 1 });
+  });
+
+  it('/sms-reply Y with a reference among 100 waiting: three rounds, and no REST at all for /wait-music', async () => {
+    const pull = await measureCell(world, routeCase('sms-reply (Y with ref)'), 5, 100, 1);
+    expect(pull.rounds.max).toBe(3);
+    expect(pull.roundDetail[2]).toEqual(['POST api/Queues/QU…/Members/CA….json']);
+    const wait = await measureCell(world, routeCase('wait-music'), 5, 100, 1);
+    expect(wait.restRequests.max).toBe(0);
+  });
+
+  it('a missed call: three invocations; lookup only when enabled; one text per member', async () => {
+    const off = await measureOutcome(world, 'missed', 2, false);
+    expect(off.steps).toEqual(['incoming-call', 'wait-music', 'queue-result']);
+    expect(off.lookups).toBe(0);
+    expect(off.texts.map((t) => t.kind).sort()).toEqual(['missed notice', 'missed notice', 'new call', 'new call']);
+    const on = await measureOutcome(world, 'missed', 2, true);
+    expect(on.lookups).toBe(1);
+    expect(on.restRequests).toBe(off.restRequests + 1);
+  });
+});
+
+describe('cross-checking two ways of counting a call', () => {
+  const row = (restRequests: number): OutcomeRow => ({
+    outcome: 'missed', lookup: false, team: 5, steps: ['incoming-call', 'wait-music', 'queue-result'], restRequests, lookups: 0, segments: { rest: 10, twiml: 0 }, texts: [],
+  });
+  it('agreeing counts give no differences; a differing one is named', () => {
+    expect(compareOutcomes([row(14)], [row(14)])).toEqual([]);
+    expect(compareOutcomes([row(14)], [row(15)])).toEqual(['missed, team 5, lookup off: REST requests 14 vs 15']);
+    expect(compareOutcomes([row(14)], [])).toEqual(['missed, team 5, lookup off: missing']);
+  });
+});
