@@ -60,6 +60,8 @@ export interface StandInOptions {
 }
 
 export type DequeueListener = (callSid: string, url: string, method: string) => void;
+/** Told of every text the API accepted, as the phone network would deliver it. */
+export type MessageListener = (message: SentMessage) => void;
 /** Decide a fault for a request, or undefined to answer normally. */
 export type FaultInjector = (request: { method: string; host: string; path: string }) => Fault | undefined;
 /** Check a request against a contract; return a reason to refuse it with 422, as a mock of the spec would. */
@@ -82,6 +84,7 @@ export class TwilioStandIn {
   faults: FaultInjector | undefined;
   validator: RequestValidator | undefined;
   onDequeue: DequeueListener | undefined;
+  onMessage: MessageListener | undefined;
   readonly now: () => number;
 
   private readonly sync = new Map<string, Map<string, SyncItem>>();
@@ -126,6 +129,21 @@ export class TwilioStandIn {
   resetLog(): void {
     this.requests.length = 0;
     this.messages.length = 0;
+  }
+
+  /** Forget everything, as a fresh account: queues, Sync maps, opt-outs, names, numbers, the logs and the hooks. */
+  reset(): void {
+    this.resetLog();
+    this.queues.clear();
+    this.sync.clear();
+    this.optedOut.clear();
+    this.callerNames.clear();
+    this.numbers.clear();
+    this.faults = undefined;
+    this.validator = undefined;
+    this.onDequeue = undefined;
+    this.onMessage = undefined;
+    this.latencyMs = this.options.latencyMs ?? 0;
   }
 
   // --- what the voice side of Twilio does to queues ---
@@ -278,6 +296,7 @@ export class TwilioStandIn {
     if (this.optedOut.has(to)) return [400, twilioError(400, 21610, 'Attempt to send to unsubscribed recipient')];
     const message: SentMessage = { sid: this.sid('SM'), to, from: p.From ?? '', body: p.Body, at: this.now() };
     this.messages.push(message);
+    this.onMessage?.(message);
     return [201, {
       sid: message.sid, account_sid: this.options.accountSid, to, from: message.from, body: message.body, status: 'queued',
       num_segments: String(segments(message.body)), direction: 'outbound-api', api_version: '2010-04-01',

@@ -1,0 +1,270 @@
+/**
+ * A randomized day of calls through the simulator, reproducible from a seed: random arrivals, callers who
+ * hang up or press keys, members who reply late, at once, or not at all, phones that ring out or are busy,
+ * and faults injected at the Twilio stand-in. Then the invariants every run must keep are checked.
+ * The seed fixes every arrival and every person's choices (each drawn from the seed and what it concerns,
+ * not from the order events happen in); only requests Twilio would send at the same instant really race,
+ * as they would on Twilio.
+ */
+import { MemberPhone, isNewCallText, referenceIn, RingingCall, Answering, CallerScript } from './phones';
+import { Prng } from './prng';
+import { ReportKind, reportsAbout } from './reports';
+import { Scene, trace, World } from './scenario';
+import { Fault } from './standin';
+import { SimCall } from './voice';
+
+/**
+ * Where faults are injected:
+ * - 'none'.
+ * - 'off-notice-path': reads (every GET: queue list, members list, Sync reads, Lookup) and the dequeue
+ *   (POST Members/{CallSid}) fail or answer slowly. Sending texts and Sync writes (the outcome claims a
+ *   report depends on) never fail: Twilio does not retry a voice webhook, so a report whose text or claim
+ *   failed is lost by any design without a retry queue, and "reported exactly once" could not be checked.
+ * - 'everywhere': every request may fail; then a report may be lost, and only "at most once" is checked.
+ */
+export type FaultMode = 'none' | 'off-notice-path' | 'everywhere';
+
+export interface RandomRunOptions {
+  seed: number;
+  calls: number;
+  faults: FaultMode;
+  /** Mean virtual seconds between arrivals. */
+  meanArrivalSeconds?: number;
+  /** MAX_WAIT_SECONDS the functions were started with. */
+  maxWaitSeconds: number;
+}
+
+export interface Tallies {
+  calls: number;
+  outcomes: Record<string, number>;
+  reports: Record<string, number>;
+  textsToTeam: number;
+  webhooks: number;
+  dequeues: number;
+  faults: Record<string, number>;
+  longestQueueSeconds: number;
+  longestHoldLoopSeconds: number;
+  slowestWebhookMs: number;
+  virtualSeconds: number;
+  realSeconds: number;
+}
+
+export interface RandomRunResult {
+  tallies: Tallies;
+  /** Each broken invariant, with the call it concerns. */
+  problems: Problem[];
+  /** Trace of one call, with the texts about it, for a report. */
+  traceOf: (callSid: string) => string;
+  calls: SimCall[];
+  scene: Scene;
+}
+
+export interface Problem {
+  callSid?: string;
+  /** 'report': the team was told wrongly, too often or not at all; 'call': the call itself; 'twiml': an answer to Twilio. */
+  about: 'report' | 'call' | 'twiml';
+  problem: string;
+}
+
+const REPORT_OF: Record<string, ReportKind | undefined> = { missed: 'missed', voicemail: 'voicemail', callback: 'callback', connected: undefined };
+
+export async function randomRun(world: World, options: RandomRunOptions): Promise<RandomRunResult> {
+  const started = performance.now();
+  const prng = new Prng(options.seed);
+  const scene = world.scene({
+    seed: options.seed,
+    // Twilio documents no order between the Record action and the recording/transcription callbacks.
+    recordingCallbackDelay: (call) => derived(options.seed, 'rec', call.callSid).seconds(0, 4),
+    transcriptionCallbackDelay: (call) => derived(options.seed, 'tr', call.callSid).seconds(0, 30),
+  });
+  const faultCounts: Record<string, number> = {};
+  const faultPrng = new Prng(options.seed ^ 0x5eed);
+  if (options.faults !== 'none') {
+    world.twilio.faults = (request) => {
+      const fault = chooseFault(faultPrng, options.faults, request);
+      if (fault !== undefined) {
+        const label = fault.status >= 400 ? String(fault.status) : 'slow';
+        faultCounts[label] = (faultCounts[label] ?? 0) + 1;
+      }
+      return fault;
+    };
+  }
+  for (const member of scene.members) scriptMember(member, options.seed, scene);
+  let at = 0;
+  const calls: SimCall[] = [];
+  for (let i = 0; i < options.calls; i += 1) {
+    at += prng.exponential(options.meanArrivalSeconds ?? 20);
+    calls.push(scene.sim.call(callerScript(prng, i, at)));
+  }
+  await scene.sim.run();
+  world.twilio.faults = undefined;
+
+  const problems = check(scene, calls, options);
+  const sim = scene.sim;
+  const count = (items: string[]): Record<string, number> => {
+    const out: Record<string, number> = {};
+    for (const item of items) out[item] = (out[item] ?? 0) + 1;
+    return out;
+  };
+  const tallies: Tallies = {
+    calls: calls.length,
+    outcomes: count(calls.map((c) => c.outcome ?? 'unended')),
+    reports: count(scene.members.flatMap((m) => calls.flatMap((c) => reportsAbout(m, c.script.from, c.recording?.url).map((r) => r.kind)))),
+    textsToTeam: scene.members.reduce((n, m) => n + m.texts.length, 0),
+    webhooks: sim.webhooks.length,
+    dequeues: calls.reduce((n, c) => n + c.dequeues, 0),
+    faults: faultCounts,
+    longestQueueSeconds: Math.max(0, ...calls.map((c) => c.queueSeconds() ?? 0)),
+    longestHoldLoopSeconds: longestHoldLoop(calls),
+    slowestWebhookMs: Math.round(Math.max(0, ...sim.webhooks.map((w) => w.realMs))),
+    virtualSeconds: Math.round(sim.now() / 1000),
+    realSeconds: Math.round((performance.now() - started) / 100) / 10,
+  };
+  return {
+    tallies,
+    problems,
+    calls,
+    scene,
+    traceOf: (callSid) => {
+      const call = calls.find((c) => c.callSid === callSid);
+      if (call === undefined) return '';
+      const texts = scene.members.flatMap((m) => m.texts.filter((t) => t.body.includes(call.script.from) || t.body.includes(`(${call.reference})`) || t.body.includes(` ${call.reference} `))
+        .map((t) => ({ at: t.at, who: m.name, kind: 'text-in' as const, text: t.body })));
+      const sent = scene.members.flatMap((m) => m.sent.filter((t) => t.body.includes(call.reference)).map((t) => ({ at: t.at, who: m.name, kind: 'text-out' as const, text: t.body })));
+      return trace([...call.events, ...texts, ...sent].sort((a, b) => a.at - b.at));
+    },
+  };
+}
+
+function chooseFault(prng: Prng, mode: FaultMode, request: { method: string; host: string; path: string }): Fault | undefined {
+  const dequeue = request.method === 'POST' && /\/Queues\/QU\w+\/Members\/\w+\.json$/.test(request.path);
+  if (mode === 'off-notice-path' && request.method !== 'GET' && !dequeue) return undefined;
+  const roll = prng.next();
+  if (roll < 0.03) return { status: prng.pick([500, 503]) };
+  if (roll < 0.05) return { status: 429, code: 20429 };
+  if (roll < 0.06) return { status: 200, delayMs: prng.integer(100, 1200) };
+  return undefined;
+}
+
+function callerScript(prng: Prng, index: number, at: number): CallerScript {
+  const script: CallerScript = {
+    // Unique numbers, so every text about a caller can be traced to them.
+    from: `+1617${String(5_500_000 + index)}`,
+    arriveAfterSeconds: Math.round(at * 10) / 10,
+    ...(prng.chance(0.5) ? { city: prng.pick(['Boston', 'Quincy', 'Salem']), state: 'MA', country: 'US' } : {}),
+  };
+  if (prng.chance(0.25)) script.hangUpAfterSeconds = prng.seconds(3, 200);
+  const keys: { afterSeconds: number; digits: string }[] = [];
+  if (prng.chance(0.1)) keys.push({ afterSeconds: prng.seconds(2, 60), digits: '1' });
+  if (prng.chance(0.15)) keys.push({ afterSeconds: prng.seconds(2, 60), digits: '2' });
+  if (prng.chance(0.03)) keys.push({ afterSeconds: prng.seconds(2, 150), digits: prng.pick(['3', '9', '*']) });
+  if (keys.length > 0) script.keys = keys;
+  const speak = prng.chance(0.1) ? prng.pick([0, 1]) : prng.seconds(2, 90);
+  script.voicemail = { speakSeconds: speak, end: prng.pick(['hangup', 'key', 'silence'] as const), words: `Message number ${index}, please call back.` };
+  return script;
+}
+
+/** How each member behaves: decided per text and per ring from the seed, so concurrency does not change it. */
+function scriptMember(member: MemberPhone, seed: number, scene: Scene): void {
+  let lastCommand: string | undefined;
+  let retried = false;
+  member.onText((text) => {
+    if (/send that again/i.test(text.body) && lastCommand !== undefined && !retried) {
+      retried = true;
+      return { afterSeconds: 3, body: lastCommand };
+    }
+    if (!isNewCallText(text.body)) return undefined;
+    const reference = referenceIn(text.body) ?? '';
+    const prng = derived(seed, member.name, reference, String(text.at));
+    const roll = prng.next();
+    const afterSeconds = prng.seconds(3, 150);
+    let body: string | undefined;
+    if (roll < 0.35) body = `Y ${reference}`;
+    else if (roll < 0.45) body = `N ${reference}`;
+    else if (roll < 0.5) body = 'y';
+    else if (roll < 0.53) body = 'STATUS';
+    if (body === undefined) return undefined;
+    lastCommand = body;
+    retried = false;
+    return { afterSeconds, body };
+  });
+  member.whenRinging((call: RingingCall): Answering => {
+    const prng = derived(seed, member.name, 'ring', String(call.at));
+    const roll = prng.next();
+    if (roll < 0.1) return { kind: 'busy' };
+    if (roll < 0.3) return { kind: 'no-answer' };
+    const pressRoll = prng.next();
+    return {
+      kind: 'answer',
+      afterSeconds: prng.seconds(1, 25),
+      ...(pressRoll < 0.75 ? { press: '1', pressAfterSeconds: prng.seconds(0.5, 14) } : pressRoll < 0.85 ? { press: '2', pressAfterSeconds: prng.seconds(0.5, 8) } : {}),
+      ...(prng.chance(0.05) ? { hangUpAfterSeconds: prng.seconds(1, 10) } : {}),
+      talkSeconds: prng.seconds(5, 120),
+    };
+  });
+  // Now and then a member pauses new-call texts for a while.
+  const prng = derived(seed, member.name, 'pause');
+  if (prng.chance(0.5)) {
+    const off = prng.seconds(60, 1200);
+    scene.sim.text(member, 'OFF', off);
+    scene.sim.text(member, 'ON', off + prng.seconds(60, 600));
+  }
+}
+
+function check(scene: Scene, calls: SimCall[], options: RandomRunOptions): Problem[] {
+  const problems: Problem[] = [];
+  const sim = scene.sim;
+  for (const v of sim.violations) problems.push({ ...(v.callSid === undefined ? {} : { callSid: v.callSid }), about: 'twiml', problem: `invalid answer from ${v.url}: ${v.problem}` });
+  for (const u of sim.undelivered) problems.push({ about: 'report', problem: `a text went to ${u.to}, a number nobody in the simulation has` });
+  const loop = longestHoldLoop(calls);
+  for (const call of calls) {
+    const outcome = call.outcome;
+    const label = { callSid: call.callSid, about: 'call' as const };
+    const report = { callSid: call.callSid, about: 'report' as const };
+    if (outcome === undefined || outcome === 'error') {
+      problems.push({ ...label, problem: `ended with ${outcome ?? 'no outcome'}` });
+      continue;
+    }
+    if (call.dequeues > 1) problems.push({ ...label, problem: `dequeued ${call.dequeues} times` });
+    if (call.dials.length > 1) problems.push({ ...label, problem: `rang ${call.dials.length} members` });
+    const waited = call.queueSeconds();
+    if (waited !== undefined && waited > options.maxWaitSeconds + loop) {
+      problems.push({ ...label, problem: `waited ${waited} s in the queue, past the maximum wait (${options.maxWaitSeconds} s) plus one hold loop (${loop} s)` });
+    }
+    const expected = REPORT_OF[outcome];
+    for (const member of scene.members) {
+      const got = reportsAbout(member, call.script.from, call.recording?.url);
+      const wrong = got.filter((r) => r.kind !== expected);
+      if (wrong.length > 0) problems.push({ ...report, problem: `${outcome} call, but ${member.name} was told: ${wrong.map((r) => r.kind).join(', ')}` });
+      const right = got.length - wrong.length;
+      if (expected !== undefined && options.faults !== 'everywhere' && right !== 1) {
+        problems.push({ ...report, problem: `${outcome} call reported to ${member.name} ${right} times (expected once)` });
+      }
+      if (expected !== undefined && options.faults === 'everywhere' && right > 1) {
+        problems.push({ ...report, problem: `${outcome} call reported to ${member.name} ${right} times (expected at most once)` });
+      }
+    }
+  }
+  return problems;
+}
+
+/** The longest hold loop: time between two requests of the wait document, among callers who pressed no key. */
+function longestHoldLoop(calls: SimCall[]): number {
+  let longest = 0;
+  for (const call of calls) {
+    if (call.queue === undefined || call.queueKeys.length > 0) continue;
+    const loops = call.queue.loops;
+    for (let i = 1; i < loops.length; i += 1) longest = Math.max(longest, ((loops[i] ?? 0) - (loops[i - 1] ?? 0)) / 1000);
+  }
+  return Math.ceil(longest);
+}
+
+/** A generator seeded from the run's seed and a label, so each decision is independent of event order. */
+function derived(seed: number, ...labels: string[]): Prng {
+  let hash = 0x811c9dc5 ^ seed;
+  for (const ch of labels.join('|')) {
+    hash ^= ch.charCodeAt(0);
+    hash = Math.imul(hash, 0x01000193) >>> 0;
+  }
+  return new Prng(hash);
+}
