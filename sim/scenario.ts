@@ -25,8 +25,8 @@ export interface WorldOptions {
   members: MemberSpec[];
   /** More environment variables for the functions (MAX_WAIT_SECONDS, TRANSCRIBE_VOICEMAIL, …). */
   env?: Record<string, string>;
-  /** Path of a function the number's call status callback would call when a call ends (none by default). */
-  statusCallbackPath?: string;
+  /** Path the number's call status callback calls when a call ends: /call-status, as `npm run setup` wires it; null for none. */
+  statusCallbackPath?: string | null;
 }
 
 export interface SceneOptions {
@@ -77,7 +77,7 @@ export class World {
           ...options.env,
         },
       });
-      world = new World(twilio, server, options.members, options.statusCallbackPath);
+      world = new World(twilio, server, options.members, options.statusCallbackPath === null ? undefined : options.statusCallbackPath ?? '/call-status');
       return world;
     } catch (error) {
       await twilio.stop();

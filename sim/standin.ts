@@ -78,6 +78,8 @@ export class TwilioStandIn {
   readonly optedOut = new Set<string>();
   /** Caller names Lookup knows, by E.164 number. */
   readonly callerNames = new Map<string, string>();
+  /** Recordings by SID, with the call they belong to (the voice side adds them as recording starts). */
+  readonly recordings = new Map<string, { sid: string; callSid: string; status: string; duration: number }>();
   /** Incoming phone numbers of the account, by SID. */
   readonly numbers = new Map<string, Record<string, string>>();
   latencyMs: number;
@@ -139,6 +141,7 @@ export class TwilioStandIn {
     this.optedOut.clear();
     this.callerNames.clear();
     this.numbers.clear();
+    this.recordings.clear();
     this.faults = undefined;
     this.validator = undefined;
     this.onDequeue = undefined;
@@ -262,6 +265,13 @@ export class TwilioStandIn {
       }
       if ((m = new RegExp(`^${api}/Queues/(QU\\w+)/Members/(\\w+)\\.json$`).exec(path)) !== null && method === 'POST') {
         return this.dequeue(m[1] ?? '', m[2] ?? '', p);
+      }
+      if ((m = new RegExp(`^${api}/Calls/(CA\\w+)/Recordings\\.json$`).exec(path)) !== null && method === 'GET') {
+        const list = [...this.recordings.values()].filter((r) => r.callSid === m?.[1]).slice(0, pageSize(p, MAX_PAGE_2010)).map((r) => ({
+          sid: r.sid, call_sid: r.callSid, status: r.status, duration: String(r.duration), account_sid: account,
+          uri: `${api}/Recordings/${r.sid}.json`,
+        }));
+        return [200, page2010('recordings', `${api}/Calls/${m[1] ?? ''}/Recordings.json`, list, p)];
       }
       if (method === 'GET' && path === `${api}/IncomingPhoneNumbers.json`) {
         const list = [...this.numbers.values()].filter((n) => p.PhoneNumber === undefined || n.phone_number === p.PhoneNumber);

@@ -200,7 +200,8 @@ export class SimCall {
     if (this.endedBy === 'error') return 'error';
     if (this.dials.some((d) => d.bridged)) return 'connected';
     if (this.recording !== undefined && this.recording.seconds > 0) return 'voicemail';
-    if (this.endedAfterQueueKey) return 'callback';
+    // Pull Phone's callback key is 2; after it the caller leaves the queue and the app ends the call.
+    if (this.endedAfterQueueKey || (this.endedBy === 'app' && this.queueKeys.includes('2'))) return 'callback';
     return 'missed';
   }
 
@@ -753,6 +754,9 @@ export class Simulator {
     const behaviour: VoicemailBehaviour = call.script.voicemail ?? { speakSeconds: 8, end: 'silence' };
     const started = this.now();
     const speak = Math.min(behaviour.speakSeconds, maxLength);
+    // Twilio creates the Recording resource as recording starts; the number's status callback may look for it.
+    const recordingSid = this.sid('RE');
+    if (speak > 0) this.twilio.recordings.set(recordingSid, { sid: recordingSid, callSid: call.callSid, status: 'in-progress', duration: -1 });
     this.emit(call, 'caller', 'record', speak > 0 ? `speaks for ${speak} s` : 'says nothing');
     let digits: string | undefined;
     const spoken = await leg.wait(speak, false);
@@ -775,7 +779,8 @@ export class Simulator {
       this.emit(call, 'caller', 'record', 'nothing recorded');
       return leg.hungUp() ? { kind: 'gone', interrupt: { kind: 'hangup' } } : 'continue';
     }
-    const recordingSid = this.sid('RE');
+    const stored = this.twilio.recordings.get(recordingSid);
+    if (stored !== undefined) Object.assign(stored, { status: 'completed', duration: seconds });
     const recordingUrl = `https://api.twilio.com/${API_VERSION}/Accounts/${this.options.accountSid}/Recordings/${recordingSid}`;
     const words = behaviour.words ?? 'Hello, please call me back.';
     call.recording = { sid: recordingSid, url: recordingUrl, seconds, words };

@@ -1,5 +1,6 @@
 /** The voicemail a caller leaves: Twilio records and keeps it; the team gets one text when it is ready. */
 import { Step, voiceResponse, VoiceResponse } from './step';
+import type { TwilioClient } from './twilio-api';
 
 export interface VoicemailSettings {
   prompt: string;
@@ -33,4 +34,10 @@ export function recordVoicemail(url: Step['url'], settings: VoicemailSettings): 
 /** Wait for the transcription before texting the team, when one is coming. */
 export function awaitsTranscription(transcribe: boolean, seconds: number): boolean {
   return transcribe && seconds >= TRANSCRIBABLE.minSeconds && seconds <= TRANSCRIBABLE.maxSeconds;
+}
+
+/** Whether Twilio holds a recording of this call (it creates one as recording starts). One request. */
+export async function hasRecording(client: TwilioClient, callSid: string): Promise<boolean> {
+  const page = await client.calls(callSid).recordings.page({ pageSize: 20 });
+  return page.instances.length > 0;
 }

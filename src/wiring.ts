@@ -10,6 +10,8 @@ export interface NumberSettings {
   voiceMethod?: string | null;
   smsUrl?: string | null;
   smsMethod?: string | null;
+  statusCallback?: string | null;
+  statusCallbackMethod?: string | null;
   /** A boolean from Twilio; a form value ("true") from a stand-in that stores what it was sent. */
   voiceCallerIdLookup?: boolean | string | null;
   voiceReceiveMode?: string | null;
@@ -32,6 +34,8 @@ export interface WiringUpdate {
   voiceMethod?: string;
   smsUrl?: string;
   smsMethod?: string;
+  statusCallback?: string;
+  statusCallbackMethod?: string;
   voiceCallerIdLookup?: boolean;
   voiceReceiveMode?: 'voice';
 }
@@ -52,6 +56,7 @@ export interface WiringPlan {
 
 export const VOICE_PATH = '/incoming-call';
 export const SMS_PATH = '/sms-reply';
+export const STATUS_PATH = '/call-status';
 
 export function planWiring(current: NumberSettings, request: WiringRequest): WiringPlan {
   const changes: Change[] = [];
@@ -65,6 +70,10 @@ export function planWiring(current: NumberSettings, request: WiringRequest): Wir
   change('voice method', methodOf(current.voiceMethod), 'POST', { voiceMethod: 'POST' });
   change('SMS URL (A message comes in)', current.smsUrl, smsUrl, { smsUrl });
   change('SMS method', methodOf(current.smsMethod), 'POST', { smsMethod: 'POST' });
+  // Twilio requests it when a call ends: the only word we get of a caller who hangs up outside the queue.
+  const statusCallback = `https://${request.domain}${STATUS_PATH}`;
+  change('call status callback (call ended)', current.statusCallback, statusCallback, { statusCallback });
+  change('call status callback method', methodOf(current.statusCallbackMethod), 'POST', { statusCallbackMethod: 'POST' });
   if (current.voiceReceiveMode === 'fax') {
     change('receive mode', 'fax', 'voice', { voiceReceiveMode: 'voice' });
   }

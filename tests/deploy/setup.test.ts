@@ -69,18 +69,24 @@ async function setup(options: SetupOptions, env: Record<string, string> = ENV): 
 const posts = (): Record<string, string>[] => twilio.requests.filter((r) => r.method === 'POST').map((r) => r.params);
 
 describe('npm run setup', () => {
-  it('first run points calls and texts at the deployed functions and says what it changed', async () => {
+  it('first run points calls, texts and the end-of-call callback at the deployed functions and says what it changed', async () => {
+    // The seeded number has no status_callback_method, as a number that never had one: unset means POST, so it is not sent.
+    expect(twilio.numbers.get(PN)).not.toHaveProperty('status_callback_method');
     const { code, out } = await setup({ domain: DOMAIN });
     expect(code).toBe(0);
-    expect(posts()).toEqual([{ VoiceUrl: `https://${DOMAIN}/incoming-call`, SmsUrl: `https://${DOMAIN}/sms-reply` }]);
+    expect(posts()).toEqual([{ VoiceUrl: `https://${DOMAIN}/incoming-call`, SmsUrl: `https://${DOMAIN}/sms-reply`, StatusCallback: `https://${DOMAIN}/call-status` }]);
     expect(twilio.requests.filter((r) => r.method === 'POST').map((r) => r.path)).toEqual([`/2010-04-01/Accounts/${ACCOUNT_SID}/IncomingPhoneNumbers/${PN}.json`]);
-    expect(twilio.numbers.get(PN)).toMatchObject({ voice_url: `https://${DOMAIN}/incoming-call`, sms_url: `https://${DOMAIN}/sms-reply` });
+    expect(twilio.numbers.get(PN)).toMatchObject({
+      voice_url: `https://${DOMAIN}/incoming-call`, sms_url: `https://${DOMAIN}/sms-reply`, status_callback: `https://${DOMAIN}/call-status`,
+    });
     expect(twilio.numbers.get(OTHER_PN)?.voice_url).toBe('https://example.com/other');
+    expect(twilio.numbers.get(OTHER_PN)).not.toHaveProperty('status_callback');
     expect(out).toEqual([
       `Wiring ${TWILIO_NUMBER} (${PN}) to ${DOMAIN}:`,
       `  voice URL (A call comes in): https://demo.twilio.com/welcome/voice/ -> https://${DOMAIN}/incoming-call`,
       `  SMS URL (A message comes in): https://demo.twilio.com/welcome/sms/reply -> https://${DOMAIN}/sms-reply`,
-      '  changed 2 settings.',
+      `  call status callback (call ended): (not set) -> https://${DOMAIN}/call-status`,
+      '  changed 3 settings.',
       `Done: calls and texts to ${TWILIO_NUMBER} go to Pull Phone. Call it to try.`,
     ]);
   });
@@ -89,6 +95,21 @@ describe('npm run setup', () => {
     await setup({ domain: DOMAIN, callerNameLookup: true });
     twilio.resetLog();
     const { code, out } = await setup({ domain: DOMAIN, callerNameLookup: true });
+    expect(code).toBe(0);
+    expect(posts()).toEqual([]);
+    expect(out).toEqual([
+      `Wiring ${TWILIO_NUMBER} (${PN}) to ${DOMAIN}:`,
+      '  nothing to change.',
+      `Done: calls and texts to ${TWILIO_NUMBER} go to Pull Phone. Call it to try.`,
+    ]);
+  });
+
+  it('a number already wired by hand, status callback method shown as POST by Twilio: nothing to change', async () => {
+    seedNumbers({
+      voice_url: `https://${DOMAIN}/incoming-call`, sms_url: `https://${DOMAIN}/sms-reply`,
+      status_callback: `https://${DOMAIN}/call-status`, status_callback_method: 'POST',
+    });
+    const { code, out } = await setup({ domain: DOMAIN });
     expect(code).toBe(0);
     expect(posts()).toEqual([]);
     expect(out).toContain('  nothing to change.');
@@ -111,9 +132,19 @@ describe('npm run setup', () => {
   });
 
   it('sets POST where the number used GET (Twilio would otherwise send caller details in the URL)', async () => {
-    seedNumbers({ voice_method: 'GET', sms_method: 'GET' });
-    await setup({ domain: DOMAIN });
-    expect(posts()[0]).toMatchObject({ VoiceMethod: 'POST', SmsMethod: 'POST' });
+    seedNumbers({ voice_method: 'GET', sms_method: 'GET', status_callback_method: 'GET' });
+    const { out } = await setup({ domain: DOMAIN });
+    expect(posts()[0]).toMatchObject({ VoiceMethod: 'POST', SmsMethod: 'POST', StatusCallbackMethod: 'POST' });
+    expect(twilio.numbers.get(PN)).toMatchObject({ voice_method: 'POST', sms_method: 'POST', status_callback_method: 'POST' });
+    expect(out).toContain('  call status callback method: GET -> POST');
+  });
+
+  it('replaces a status callback that pointed elsewhere, showing the old URL', async () => {
+    seedNumbers({ status_callback: 'https://example.com/call-log' });
+    const { code, out } = await setup({ domain: DOMAIN });
+    expect(code).toBe(0);
+    expect(posts()[0]?.StatusCallback).toBe(`https://${DOMAIN}/call-status`);
+    expect(out).toContain(`  call status callback (call ended): https://example.com/call-log -> https://${DOMAIN}/call-status`);
   });
 
   it('accepts a pasted function URL as the domain', async () => {

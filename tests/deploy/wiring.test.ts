@@ -1,21 +1,42 @@
 /** What setup decides to change on the number, and how it reads its arguments and the last deploy. */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { parseSetupArgs } from '../../tools/setup';
-import { deployedDomain, deployedService, normaliseDomain, NumberSettings, planWiring, updateOf } from '../../src/wiring';
+import { deployedDomain, deployedService, normaliseDomain, NumberSettings, planWiring, SMS_PATH, STATUS_PATH, updateOf, VOICE_PATH } from '../../src/wiring';
 
 const DOMAIN = 'pull-phone-1234-dev.twil.io';
 const WIRED: NumberSettings = {
   voiceUrl: `https://${DOMAIN}/incoming-call`, voiceMethod: 'POST',
   smsUrl: `https://${DOMAIN}/sms-reply`, smsMethod: 'POST',
+  statusCallback: `https://${DOMAIN}/call-status`, statusCallbackMethod: 'POST',
   voiceCallerIdLookup: false, voiceReceiveMode: 'voice', voiceApplicationSid: '', smsApplicationSid: '', trunkSid: null,
   capabilities: { voice: true, sms: true },
 };
 
 describe('planWiring', () => {
-  it('a freshly bought number (nothing set): both URLs; unset methods already mean POST', () => {
-    const plan = planWiring({ voiceUrl: '', voiceMethod: null, smsUrl: null, smsMethod: '' }, { domain: DOMAIN, callerNameLookup: false });
-    expect(updateOf(plan.changes)).toEqual({ voiceUrl: `https://${DOMAIN}/incoming-call`, smsUrl: `https://${DOMAIN}/sms-reply` });
-    expect(plan.changes.map((c) => c.from)).toEqual(['(not set)', '(not set)']);
-    expect(plan.blockers).toEqual([]);
+  it('a freshly bought number (nothing set): voice URL, SMS URL and status callback; unset methods already mean POST', () => {
+    for (const fresh of [
+      { voiceUrl: '', voiceMethod: null, smsUrl: null, smsMethod: '', statusCallback: '', statusCallbackMethod: null },
+      { voiceUrl: '', voiceMethod: null, smsUrl: null, smsMethod: '', statusCallback: null, statusCallbackMethod: '' },
+      {},
+    ] satisfies NumberSettings[]) {
+      const plan = planWiring(fresh, { domain: DOMAIN, callerNameLookup: false });
+      expect(updateOf(plan.changes)).toEqual({
+        voiceUrl: `https://${DOMAIN}/incoming-call`, smsUrl: `https://${DOMAIN}/sms-reply`, statusCallback: `https://${DOMAIN}/call-status`,
+      });
+      expect(plan.changes.map((c) => c.label)).toEqual(['voice URL (A call comes in)', 'SMS URL (A message comes in)', 'call status callback (call ended)']);
+      expect(plan.changes.map((c) => c.from)).toEqual(['(not set)', '(not set)', '(not set)']);
+      expect(plan.blockers).toEqual([]);
+    }
+  });
+
+  it('every URL setup points the number at is a function this project deploys', () => {
+    // A typo in a path would send Twilio's requests to a 404 the number's owner never sees.
+    for (const path of [VOICE_PATH, SMS_PATH, STATUS_PATH]) {
+      expect(existsSync(join(__dirname, '../../functions', `${path.slice(1)}.protected.ts`))).toBe(true);
+    }
+    const urls = planWiring({}, { domain: DOMAIN, callerNameLookup: false }).changes.map((c) => c.to);
+    expect(urls).toEqual([VOICE_PATH, SMS_PATH, STATUS_PATH].map((path) => `https://${DOMAIN}${path}`));
   });
 
   it('a wired number needs nothing, with or without caller-name lookup asked for when it is on', () => {
@@ -25,14 +46,34 @@ describe('planWiring', () => {
     }
   });
 
+  it('an unset status callback method counts as POST, like the other methods', () => {
+    for (const statusCallbackMethod of [undefined, null, '', ' ']) {
+      expect(planWiring({ ...WIRED, statusCallbackMethod }, { domain: DOMAIN, callerNameLookup: false })).toEqual({ changes: [], blockers: [] });
+    }
+  });
+
   it('a lowercase method counts as that method', () => {
     expect(planWiring({ ...WIRED, voiceMethod: 'post', smsMethod: 'get' }, { domain: DOMAIN, callerNameLookup: false }).changes.map((c) => c.update))
       .toEqual([{ smsMethod: 'POST' }]);
+    expect(planWiring({ ...WIRED, statusCallbackMethod: 'post' }, { domain: DOMAIN, callerNameLookup: false }).changes).toEqual([]);
+    expect(planWiring({ ...WIRED, statusCallbackMethod: 'get' }, { domain: DOMAIN, callerNameLookup: false }).changes)
+      .toEqual([{ label: 'call status callback method', from: 'GET', to: 'POST', update: { statusCallbackMethod: 'POST' } }]);
   });
 
-  it('a different domain (a new service, or stage vs dev) moves both URLs', () => {
+  it('a different domain (a new service, or stage vs dev) moves all three URLs', () => {
     const plan = planWiring(WIRED, { domain: 'pull-phone-1234.twil.io', callerNameLookup: false });
-    expect(updateOf(plan.changes)).toEqual({ voiceUrl: 'https://pull-phone-1234.twil.io/incoming-call', smsUrl: 'https://pull-phone-1234.twil.io/sms-reply' });
+    expect(updateOf(plan.changes)).toEqual({
+      voiceUrl: 'https://pull-phone-1234.twil.io/incoming-call', smsUrl: 'https://pull-phone-1234.twil.io/sms-reply', statusCallback: 'https://pull-phone-1234.twil.io/call-status',
+    });
+  });
+
+  it('a status callback pointing elsewhere is replaced, and the summary shows what it was', () => {
+    // Without it, a caller who hangs up outside the queue (greeting, voicemail prompt) is never reported as missed.
+    const plan = planWiring({ ...WIRED, statusCallback: 'https://example.com/call-log' }, { domain: DOMAIN, callerNameLookup: false });
+    expect(plan.changes).toEqual([{
+      label: 'call status callback (call ended)', from: 'https://example.com/call-log', to: `https://${DOMAIN}/call-status`,
+      update: { statusCallback: `https://${DOMAIN}/call-status` },
+    }]);
   });
 
   it('a number receiving faxes is switched to voice', () => {
