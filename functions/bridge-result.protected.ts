@@ -49,7 +49,7 @@ function reason(status: string): string {
   switch (status) {
     case 'busy': return 'busy';
     case 'no-answer': return 'no answer';
-    case 'completed': return 'did not press 1';
+    case 'completed': return 'did not accept';
     case 'canceled': return 'canceled';
     default: return 'call failed';
   }

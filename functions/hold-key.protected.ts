@@ -1,6 +1,6 @@
 /**
  * /hold-key — a key pressed while waiting (the wait document's <Gather> action; the caller is still in the queue).
- * 1: voicemail now. 2: ask for a callback, which the team is texted about, and the call ends.
+ * 1: voicemail now. 2: ask for a callback, which the team is texted about, and the call ends (via /queue-result).
  */
 import { DEFAULT_PROMPTS } from '../src/config';
 import { HOLD_KEYS } from '../src/hold';
@@ -25,13 +25,16 @@ export const handler = defineStep({
       const from = toE164(param(event, 'From')) ?? undefined;
       const waited = numberParam(event, 'QueueTime');
       if (await reportOutcome(step, callSid, { outcome: 'callback' }, from, (caller) => notices.callback(caller, waited))) {
-        response.say(step.config.prompts.callbackConfirmation);
-        response.hangup();
+        // Out of the queue at once, so no member's reply can pull a caller who is being told goodbye;
+        // /queue-result sees the callback outcome and says the confirmation.
+        response.leave();
         return response;
       }
-      // Someone is already connecting this caller: keep them on hold for the moment it takes.
+      // Someone is already connecting this caller: stay on hold for the moment it takes.
+      return response;
     }
-    response.redirect({ method: 'POST' }, step.url('/wait-music', { returning: '1' }));
+    // Not an option. When this document ends Twilio requests the hold music again, with the real QueueTime.
+    response.say('Sorry, that key is not an option.');
     return response;
   },
   fallback: () => {

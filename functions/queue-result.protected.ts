@@ -7,7 +7,7 @@ import { logInfo } from '../src/log';
 import { notices } from '../src/messages';
 import { toE164 } from '../src/phone';
 import { apologiseToVoicemail, defineStep, voiceResponse } from '../src/step';
-import { reportOutcome } from '../src/team';
+import { reportOutcome, within } from '../src/team';
 import { numberParam, param, sidParam } from '../src/webhook';
 
 export const handler = defineStep({
@@ -22,8 +22,16 @@ export const handler = defineStep({
         // A member pulled the caller: the URL they were pulled to now runs the call.
         return voiceResponse();
       case 'leave': {
+        // The caller chose voicemail, waited the maximum, or asked for a callback (which /hold-key settled).
+        const callSid = sidParam(event, 'CallSid', 'CA');
+        const outcome = callSid === undefined ? undefined : await within(step, 'call outcome', 2000, step.store.outcomeOf(callSid), undefined);
         const response = voiceResponse();
-        response.redirect({ method: 'POST' }, step.url('/voicemail'));
+        if (outcome?.outcome === 'callback') {
+          response.say(step.config.prompts.callbackConfirmation);
+          response.hangup();
+        } else {
+          response.redirect({ method: 'POST' }, step.url('/voicemail'));
+        }
         return response;
       }
       case 'hangup': {

@@ -74,7 +74,9 @@ async function pull(
     queueSid === undefined ? Promise.resolve([]) : waitingCallers(step.client, queueSid),
     named === undefined ? Promise.resolve(undefined) : step.store.outcomeOf(named.callSid),
   ]);
-  const decision = choosePull(action, reference, waiting);
+  // A caller whose outcome is settled (asked for a callback, say) may still be on their way out of the queue.
+  const settled = named !== undefined && outcome !== undefined ? named.callSid : undefined;
+  const decision = choosePull(action, reference, waiting.filter((w) => w.callSid !== settled));
   switch (decision.kind) {
     case 'nobody-waiting':
       response.message(replies.nobodyWaiting());

@@ -4,6 +4,7 @@
  * a repeated or late callback sends nothing more.
  */
 import { logInfo } from '../src/log';
+import { toE164 } from '../src/phone';
 import { notices } from '../src/messages';
 import { defineStep, voiceResponse } from '../src/step';
 import { callerDetails, textMembers } from '../src/team';
@@ -24,13 +25,14 @@ export const handler = defineStep({
 
     const [first, caller, outcome] = await Promise.all([
       step.store.claimNotice(callSid, 'voicemail'),
-      callerDetails(step, callSid, undefined),
+      // The transcription callback carries From; the recording callback does not.
+      callerDetails(step, callSid, toE164(param(event, 'From')) ?? undefined),
       // The transcription callback carries no duration; /voicemail-done kept it with the outcome.
       isTranscription ? step.store.outcomeOf(callSid).catch(() => undefined) : Promise.resolve(undefined),
     ]);
     if (first) {
       const text = transcriptionStatus === 'completed' ? param(event, 'TranscriptionText') : undefined;
-      const length = isTranscription ? outcome?.seconds ?? seconds : seconds;
+      const length = isTranscription && outcome?.outcome === 'voicemail' ? outcome.seconds ?? seconds : seconds;
       await textMembers(step, step.config.members, notices.voicemail(caller, length, recordingUrl, text));
       logInfo(step.name, `voicemail from caller ${caller.reference} reported`);
     }

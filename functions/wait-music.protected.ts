@@ -5,7 +5,7 @@
 import { DEFAULT_PROMPTS } from '../src/config';
 import { holdLoop } from '../src/hold';
 import { defineStep, voiceResponse } from '../src/step';
-import { numberParam, param } from '../src/webhook';
+import { numberParam } from '../src/webhook';
 
 export const handler = defineStep({
   name: 'wait-music',
@@ -13,7 +13,6 @@ export const handler = defineStep({
     return holdLoop({
       queueTime: numberParam(event, 'QueueTime') ?? 0,
       position: numberParam(event, 'QueuePosition'),
-      returning: param(event, 'returning') === '1',
       maxWaitSeconds: step.config.maxWaitSeconds,
       prompts: step.config.prompts,
       url: step.url,

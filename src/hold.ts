@@ -13,8 +13,6 @@ const MAX_QUEUE_SIZE = 5000;
 export interface HoldInput {
   queueTime: number;
   position: number | undefined;
-  /** Back from a key press that was not an option: no greeting again. */
-  returning: boolean;
   maxWaitSeconds: number;
   prompts: Prompts;
   url: Step['url'];
@@ -29,7 +27,7 @@ export function holdLoop(input: HoldInput): VoiceResponse {
     return response;
   }
   const gather = response.gather({ numDigits: 1, timeout: 1, action: input.url('/hold-key'), method: 'POST', actionOnEmptyResult: false });
-  const first = input.queueTime < FIRST_LOOP_WITHIN_SECONDS && !input.returning;
+  const first = input.queueTime < FIRST_LOOP_WITHIN_SECONDS;
   if (first) gather.say(input.prompts.greeting);
   // Position once a loop at most, and only when it tells the caller something.
   else if (input.position !== undefined && Number.isSafeInteger(input.position) && input.position > 1 && input.position <= MAX_QUEUE_SIZE) {

@@ -33,6 +33,7 @@ export interface OutcomeRecord {
 const ITEM_EXISTS = 54208;
 const NAME_TAKEN = 54301;
 const ONE_DAY = 86_400;
+const RETRY_MS = 100;
 
 export class Store {
   private readonly service;
@@ -96,12 +97,20 @@ export class Store {
   }
 
   private async fetch(map: MapName, key: string): Promise<unknown> {
-    try {
-      return (await this.items(map)(key).fetch()).data;
-    } catch (error) {
-      if (failureOf(error).status === 404) return undefined;
-      throw error;
-    }
+    const read = async (): Promise<unknown> => {
+      try {
+        return (await this.items(map)(key).fetch()).data;
+      } catch (error) {
+        if (failureOf(error).status === 404) return undefined;
+        throw error;
+      }
+    };
+    // A read is safe to repeat; a passing fault (429, 5xx, a dropped connection) gets one more try.
+    return read().catch(async (error: unknown) => {
+      if (!isTransient(error)) throw error;
+      await new Promise((resolve) => setTimeout(resolve, RETRY_MS));
+      return read();
+    });
   }
 
   /** Create-if-absent. The maps are made on first use, so a fresh account needs no setup step. */
@@ -131,6 +140,11 @@ export class Store {
       if (failureOf(error).code !== NAME_TAKEN) throw error;
     }
   }
+}
+
+function isTransient(error: unknown): boolean {
+  const { status } = failureOf(error);
+  return status === undefined || status === 429 || status >= 500;
 }
 
 function isCallRecord(data: unknown): data is CallRecord {

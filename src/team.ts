@@ -65,7 +65,15 @@ export async function callerDetails(step: Step, callSid: string, from: string | 
 export async function reportOutcome(
   step: Step, callSid: string, outcome: OutcomeRecord, from: string | undefined, text: (caller: CallRecord) => string,
 ): Promise<boolean> {
-  const [claimed, caller] = await Promise.all([step.store.claimOutcome(callSid, outcome), callerDetails(step, callSid, from)]);
+  const details = callerDetails(step, callSid, from);
+  let claimed: boolean;
+  try {
+    claimed = await step.store.claimOutcome(callSid, outcome);
+  } finally {
+    // Even when the claim fails, nothing is left running once the step answers.
+    await details;
+  }
+  const caller = await details;
   if (claimed) {
     await textMembers(step, step.config.members, text(caller));
     logInfo(step.name, `caller ${caller.reference}: ${outcome.outcome}, team told`);

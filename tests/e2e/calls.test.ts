@@ -118,7 +118,7 @@ describe('a member takes the call', () => {
 
 describe('a member takes the call but is not connected: the caller goes to voicemail and the team is told', () => {
   it.each([
-    ['does not press 1 (their phone\'s own voicemail answers)', (m: MemberPhone) => m.answersWithoutPressing(3), 'did not press 1'],
+    ['does not press 1 (their phone\'s own voicemail answers)', (m: MemberPhone) => m.answersWithoutPressing(3), 'did not accept'],
     ['does not answer', (m: MemberPhone) => m.doesNotAnswer(), 'no answer'],
     ['is busy', (m: MemberPhone) => m.isBusy(), 'busy'],
   ])('the member %s', async (_what, phone, reason) => {
@@ -138,7 +138,7 @@ describe('a member takes the call but is not connected: the caller goes to voice
       expect(member.bodies().filter((b) => b === notice)).toHaveLength(1);
       expect(reportKinds(member, call)).toEqual(['voicemail']);
     }
-    if (reason === 'did not press 1') expect(ann.legs[0]).toEqual(expect.objectContaining({ answered: true, pressed: [], bridged: false }));
+    if (reason === 'did not accept') expect(ann.legs[0]).toEqual(expect.objectContaining({ answered: true, pressed: [], bridged: false }));
   });
 });
 

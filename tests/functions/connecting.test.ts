@@ -75,7 +75,7 @@ describe('/bridge-result (the Dial action, on the caller\'s call)', () => {
   });
 
   it.each([
-    ['no-answer', 'false', 'no answer'], ['busy', 'false', 'busy'], ['completed', 'false', 'did not press 1'], ['failed', 'false', 'call failed'],
+    ['no-answer', 'false', 'no answer'], ['busy', 'false', 'busy'], ['completed', 'false', 'did not accept'], ['failed', 'false', 'call failed'],
   ])('%s (bridged=%s): the team is told and the caller goes to voicemail', async (status, bridged, reason) => {
     const jane = await arrive(twilio, '+16175550101', { CallerName: 'JANE' });
     twilio.resetLog();

@@ -2,11 +2,13 @@
 import { handler as waitMusic } from '../../functions/wait-music.protected';
 import { handler as holdKey } from '../../functions/hold-key.protected';
 import { handler as queueResult } from '../../functions/queue-result.protected';
+import { handler as smsReply } from '../../functions/sms-reply.protected';
+import { handler as callStatus } from '../../functions/call-status.protected';
 import { MAPS } from '../../src/store';
 import { TwilioStandIn } from '../../sim/standin';
-import { arrive } from '../support/calls';
+import { arrive, sms } from '../support/calls';
 import { ANN, BOB, ENV, invoke, newCallSid, startTwilio, url } from '../support/harness';
-import { find, spoken, verbNames } from '../support/twiml';
+import { find, findAll, spoken, verbNames } from '../support/twiml';
 
 let twilio: TwilioStandIn;
 beforeAll(async () => { twilio = await startTwilio(); });
@@ -58,27 +60,61 @@ describe('/hold-key', () => {
     expect(verbNames(twiml)).toEqual(['Say', 'Leave']);
   });
 
-  it('2: the team is texted once that the caller wants a callback, with the number; the caller hears a confirmation and the call ends', async () => {
+  it('2: the team is texted once that the caller wants a callback, with the number; the caller leaves the queue at once, hears a confirmation and the call ends', async () => {
     const jane = await arrive(twilio, '+16175550101', { CallerName: 'JANE' });
     twilio.resetLog();
     const { twiml } = await invoke(holdKey, { CallSid: jane.callSid, From: jane.from, QueueTime: '35', Digits: '2' });
-    expect(verbNames(twiml)).toEqual(['Say', 'Hangup']);
-    expect(spoken(twiml)).toMatch(/call you back/);
+    expect(verbNames(twiml)).toEqual(['Leave']);
     expect(twilio.messages.map((m) => m.to).sort()).toEqual([ANN.number, BOB.number]);
     expect(twilio.messages[0]?.body).toBe('JANE asked for a callback after 35s: +16175550101');
 
-    // The hang-up that follows reaches /queue-result: no "missed" text on top.
+    // <Leave/> brings Twilio to the Enqueue action, which ends the call with the confirmation.
+    const left = await invoke(queueResult, { CallSid: jane.callSid, From: jane.from, QueueResult: 'leave', QueueTime: '36' });
+    expect(verbNames(left.twiml)).toEqual(['Say', 'Hangup']);
+    expect(spoken(left.twiml)).toMatch(/call you back/);
+
+    // A member's reply naming the caller in that moment does not pull them back out.
+    const reply = await invoke(smsReply, sms(ANN.number, `N ${jane.reference}`));
+    expect(findAll(reply.twiml, 'Message')[0]?.text).toBe(`Caller ${jane.reference} is no longer waiting: they asked for a callback.`);
+
+    // The hang-up that follows reaches /call-status: no "missed" text on top.
     twilio.resetLog();
-    await invoke(queueResult, { CallSid: jane.callSid, From: jane.from, QueueResult: 'hangup', QueueTime: '36' });
+    await invoke(callStatus, { CallSid: jane.callSid, From: jane.from, CallStatus: 'completed' });
     expect(twilio.messages).toHaveLength(0);
   });
 
-  it('any other key goes back to the hold music without the greeting', async () => {
+  it('any other key: a short apology, then the document ends and Twilio plays the hold music again (with the real QueueTime)', async () => {
     const { twiml } = await invoke(holdKey, { ...waitParams(30), Digits: '7' });
-    expect(verbNames(twiml)).toEqual(['Redirect']);
-    expect(find(twiml, 'Redirect').text).toBe(`${url('/wait-music')}?returning=1`);
-    const back = await invoke(waitMusic, { ...waitParams(2), returning: '1' });
-    expect(spoken(back.twiml)).not.toMatch(/routing/);
+    expect(verbNames(twiml)).toEqual(['Say']);
+    expect(spoken(twiml)).toMatch(/not an option/);
+  });
+});
+
+describe('/call-status (the number\'s status callback)', () => {
+  it('a call that ended with no outcome and no recording (hung up during a prompt) is reported once as missed', async () => {
+    const jane = await arrive(twilio, '+16175550101', { CallerName: 'JANE' });
+    twilio.resetLog();
+    const ended = { CallSid: jane.callSid, From: jane.from, CallStatus: 'completed', CallDuration: '30' };
+    await invoke(callStatus, ended);
+    await invoke(callStatus, ended);
+    expect(twilio.messages.map((m) => m.body)).toEqual(['Missed call: JANE. Call back +16175550101', 'Missed call: JANE. Call back +16175550101']);
+  });
+
+  it('a call with a recording is left to the voicemail notice, even before the Record action arrives', async () => {
+    const jane = await arrive(twilio, '+16175550101');
+    twilio.recordings.set('RE1', { sid: 'RE1', callSid: jane.callSid, status: 'completed', duration: 12 });
+    twilio.resetLog();
+    await invoke(callStatus, { CallSid: jane.callSid, From: jane.from, CallStatus: 'completed' });
+    expect(twilio.messages).toHaveLength(0);
+  });
+
+  it('ignores progress events and calls that already have an outcome', async () => {
+    const jane = await arrive(twilio, '+16175550101');
+    twilio.resetLog();
+    await invoke(callStatus, { CallSid: jane.callSid, From: jane.from, CallStatus: 'in-progress' });
+    twilio.setSyncItem(MAPS.outcomes, jane.callSid, { outcome: 'connected', member: 'Ann' });
+    await invoke(callStatus, { CallSid: jane.callSid, From: jane.from, CallStatus: 'completed' });
+    expect(twilio.messages).toHaveLength(0);
   });
 });
 

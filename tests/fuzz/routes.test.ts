@@ -18,6 +18,7 @@ import { handler as screen } from '../../functions/screen.protected';
 import { handler as smsReply } from '../../functions/sms-reply.protected';
 import { handler as voicemailDone } from '../../functions/voicemail-done.protected';
 import { handler as voicemailSaved } from '../../functions/voicemail-saved.protected';
+import { handler as callStatus } from '../../functions/call-status.protected';
 import { handler as voicemail } from '../../functions/voicemail.protected';
 import { handler as waitMusic } from '../../functions/wait-music.protected';
 import { contractValidator } from '../../sim/contract';
@@ -300,7 +301,7 @@ const VOICE_ROUTES: VoiceRoute[] = [
     shapes: [['Gather'], ['Say', 'Leave']],
     corpus: [
       ...['2.5', '999999999999999999999999999999', '-3', 'Infinity', '0x10', ['3', '4'], { n: 3 }].map((position): Attack => ({ params: { QueueTime: '45', QueuePosition: position } })),
-      ...['-1', '1e308', 'NaN', '', HUGE[4]].map((time): Attack => ({ params: { QueueTime: time, returning: ['1', '0'] } })),
+      ...['-1', '1e308', 'NaN', '', HUGE[4]].map((time): Attack => ({ params: { QueueTime: time } })),
     ],
     promises: (_c, root, requests) => {
       const problems = requests.length > 0 ? [`${requests.length} REST request(s) from the hold music`] : [];
@@ -316,7 +317,7 @@ const VOICE_ROUTES: VoiceRoute[] = [
     name: 'hold-key', handler: holdKey, context: 'queue', maxSegments: 1,
     keys: { ...CALL_KEYS, Digits: 'digits', QueueTime: 'int', FinishedOnKey: 'digits', msg: 'text' },
     base: (rng) => ({ ...callParams(rng), Digits: rng.pick(['1', '2', '3']), QueueTime: '35' }),
-    shapes: [['Say', 'Leave'], ['Say', 'Hangup'], ['Redirect']],
+    shapes: [['Say', 'Leave'], ['Leave'], ['Say'], []],
     corpus: [
       ...['1#', '１', ['2', '1'], {}, '', INJECTION, HUGE[4]].map((digits): Attack => ({ params: { Digits: digits } })),
       { params: { Digits: '2', CallSid: `CA${'3'.repeat(32)}`, From: INJECTION, QueueTime: '1e308' } },
@@ -326,7 +327,7 @@ const VOICE_ROUTES: VoiceRoute[] = [
     name: 'queue-result', handler: queueResult, context: 'call', maxSegments: 1,
     keys: { ...CALL_KEYS, QueueResult: 'queueResult', QueueTime: 'int', QueueSid: 'sid' },
     base: (rng) => ({ ...callParams(rng), QueueResult: rng.pick(['hangup', 'leave', 'bridged']), QueueTime: '80', QueueSid: `QU${'0'.repeat(32)}` }),
-    shapes: [[], ['Redirect'], ['Say', 'Redirect']],
+    shapes: [[], ['Redirect'], ['Say', 'Redirect'], ['Say', 'Hangup']],
     corpus: [INJECTION, ['hangup', 'leave'], ['leave', 'hangup'], 'HANGUP', '', HUGE[1], `hangup ${ATTACKER}`].map((result) => ({ params: { QueueResult: result } })),
   },
   {
@@ -424,6 +425,17 @@ const VOICE_ROUTES: VoiceRoute[] = [
       { params: { TranscriptionStatus: 'completed', TranscriptionText: `${INJECTION}\u0000\uD800😀` } },
       { params: { RecordingStatus: 'completed', RecordingDuration: '-1e308' } },
       { params: { TranscriptionStatus: ['completed', 'failed'], TranscriptionText: ['a', 'b'] } },
+    ],
+  },
+  {
+    name: 'call-status', handler: callStatus, context: 'call', maxSegments: 1,
+    keys: { ...CALL_KEYS, CallDuration: 'int', CallbackSource: 'text', SequenceNumber: 'int', Timestamp: 'text' },
+    base: (rng) => ({ ...callParams(rng), CallStatus: rng.pick(['completed', 'no-answer', 'busy', 'in-progress']), CallDuration: String(rng.int(600)) }),
+    shapes: [[]],
+    corpus: [
+      { params: { CallStatus: ['completed', 'completed'], From: INJECTION } },
+      { params: { CallStatus: 'completed', CallSid: `CA${'4'.repeat(32)}`, From: ATTACKER } },
+      { params: { CallStatus: 'COMPLETED' } },
     ],
   },
 ];
@@ -570,7 +582,7 @@ function smsCases(fromMember: boolean): Case[] {
 const NOT_XML = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/u;
 const URL_ATTRIBUTES = ['action', 'url', 'waitUrl', 'recordingStatusCallback', 'transcribeCallback', 'statusCallback'];
 const OUR_PAGES = new Set(['/incoming-call', '/wait-music', '/hold-key', '/queue-result', '/bridge', '/bridge-result', '/screen', '/voicemail',
-  '/voicemail-done', '/voicemail-saved', '/sms-reply', '/hold-music.wav']);
+  '/voicemail-done', '/voicemail-saved', '/sms-reply', '/call-status', '/hold-music.wav']);
 
 /** Texts stay in the GSM-7 alphabet (one emoji would make every segment 70 characters). */
 function gsm7(text: string): boolean {

@@ -9,7 +9,6 @@ function loop(overrides: Partial<HoldInput> = {}, domain = DOMAIN): Verb {
   return parseTwiml(holdLoop({
     queueTime: 0,
     position: 1,
-    returning: false,
     maxWaitSeconds: 120,
     prompts: DEFAULT_PROMPTS,
     url: (path, query) => stepUrl(domain, path, query),
@@ -64,9 +63,9 @@ describe('holdLoop', () => {
       expect(verbNames(gather)).toEqual(['Say', 'Play']);
     });
 
-    it('does not greet a caller coming back from a wrong key, even early on', () => {
-      const gather = gatherOf(loop({ queueTime: 2, position: 2, returning: true }));
-      expect(says(gather)).toEqual(['You are caller 2 in line.', DEFAULT_PROMPTS.holdOptions]);
+    it.each([2.5, 1e30, -3])('never reads out a position Twilio would not send (%p)', (position) => {
+      const gather = gatherOf(loop({ queueTime: 45, position }));
+      expect(says(gather)).toEqual([DEFAULT_PROMPTS.holdOptions]);
     });
 
     it('keeps listening just before the maximum wait', () => {
