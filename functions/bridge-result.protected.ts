@@ -9,8 +9,8 @@ import { logInfo } from '../src/log';
 import { notices } from '../src/messages';
 import { toE164 } from '../src/phone';
 import { apologiseToVoicemail, defineStep, voiceResponse } from '../src/step';
-import { callerDetails, memberByNumber, reportOutcome, textMembers } from '../src/team';
-import { param, sidParam } from '../src/webhook';
+import { callerDetails, memberByNumber, reportMissed, textMembers } from '../src/team';
+import { fromNumber, param, sidParam } from '../src/webhook';
 
 export const handler = defineStep({
   name: 'bridge-result',
@@ -31,9 +31,9 @@ export const handler = defineStep({
     // The caller's own call is over: they hung up while the member's phone rang. That is a missed call.
     const callerGone = param(event, 'CallStatus') === 'completed';
     if (callSid !== undefined && member !== undefined) {
-      const from = toE164(param(event, 'From')) ?? undefined;
+      const from = fromNumber(event);
       if (callerGone) {
-        await reportOutcome(step, callSid, { outcome: 'missed' }, from, (caller) => notices.missed(caller, undefined));
+        await reportMissed(step, callSid, from);
       } else {
         const caller = await callerDetails(step, callSid, from);
         await textMembers(step, step.config.members, notices.notAnswered(member, caller, reason(status)));

@@ -5,10 +5,9 @@
 import { DEFAULT_PROMPTS } from '../src/config';
 import { HOLD_KEYS } from '../src/hold';
 import { notices } from '../src/messages';
-import { toE164 } from '../src/phone';
 import { defineStep, voiceResponse } from '../src/step';
 import { reportOutcome } from '../src/team';
-import { numberParam, param, sidParam } from '../src/webhook';
+import { fromNumber, numberParam, param, sidParam } from '../src/webhook';
 
 export const handler = defineStep({
   name: 'hold-key',
@@ -16,13 +15,19 @@ export const handler = defineStep({
     const response = voiceResponse();
     const digits = param(event, 'Digits');
     const callSid = sidParam(event, 'CallSid', 'CA');
+    const from = fromNumber(event);
     if (digits === HOLD_KEYS.voicemail) {
       response.say('OK.');
       response.leave();
       return response;
     }
+    if (digits === HOLD_KEYS.callback && from === undefined) {
+      // Nobody could call back a withheld number: a message is the next best thing.
+      response.say('Sorry, we cannot see your number to call you back. Please leave it in a message.');
+      response.leave();
+      return response;
+    }
     if (digits === HOLD_KEYS.callback && callSid !== undefined) {
-      const from = toE164(param(event, 'From')) ?? undefined;
       const waited = numberParam(event, 'QueueTime');
       if (await reportOutcome(step, callSid, { outcome: 'callback' }, from, (caller) => notices.callback(caller, waited))) {
         // Out of the queue at once, so no member's reply can pull a caller who is being told goodbye;
@@ -30,7 +35,7 @@ export const handler = defineStep({
         response.leave();
         return response;
       }
-      // Someone is already connecting this caller: stay on hold for the moment it takes.
+      // The call already has an outcome (a retried request, say): nothing more to do here.
       return response;
     }
     // Not an option. When this document ends Twilio requests the hold music again, with the real QueueTime.

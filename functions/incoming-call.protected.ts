@@ -7,13 +7,13 @@ import { placeOf, usableName } from '../src/caller';
 import { DEFAULT_PROMPTS } from '../src/config';
 import { logError, logInfo } from '../src/log';
 import { newCallText } from '../src/messages';
-import { maskNumber, toE164 } from '../src/phone';
+import { maskNumber } from '../src/phone';
 import { callReference } from '../src/reference';
 import { apologiseToVoicemail, defineStep, Step, voiceResponse } from '../src/step';
 import { CallRecord } from '../src/store';
 import { textMembers, within } from '../src/team';
 import { describeFailure } from '../src/twilio-api';
-import { param, sidParam, WebhookEvent } from '../src/webhook';
+import { fromNumber, param, sidParam, WebhookEvent } from '../src/webhook';
 
 /** Lookup and the paused list share this budget; after it the team is texted with what we have. */
 const PREPARE_MS = 1500;
@@ -28,7 +28,7 @@ export const handler = defineStep({
       logError(step.name, 'webhook without a valid CallSid; sending to voicemail');
       return apologiseToVoicemail(step.url, step.config.prompts.unavailable);
     }
-    const number = toE164(param(event, 'From')) ?? undefined;
+    const number = fromNumber(event);
     const place = placeOf(param(event, 'FromCity'), param(event, 'FromState'), param(event, 'FromCountry'));
 
     const [name, paused] = await Promise.all([

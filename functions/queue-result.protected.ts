@@ -4,11 +4,9 @@
  */
 import { DEFAULT_PROMPTS } from '../src/config';
 import { logInfo } from '../src/log';
-import { notices } from '../src/messages';
-import { toE164 } from '../src/phone';
 import { apologiseToVoicemail, defineStep, voiceResponse } from '../src/step';
-import { reportOutcome, within } from '../src/team';
-import { numberParam, param, sidParam } from '../src/webhook';
+import { reportMissed, within } from '../src/team';
+import { fromNumber, numberParam, param, sidParam } from '../src/webhook';
 
 export const handler = defineStep({
   name: 'queue-result',
@@ -38,7 +36,7 @@ export const handler = defineStep({
         const callSid = sidParam(event, 'CallSid', 'CA');
         if (callSid !== undefined) {
           const waited = numberParam(event, 'QueueTime');
-          await reportOutcome(step, callSid, { outcome: 'missed' }, toE164(param(event, 'From')) ?? undefined, (caller) => notices.missed(caller, waited));
+          await reportMissed(step, callSid, fromNumber(event), waited);
         }
         return voiceResponse();
       }

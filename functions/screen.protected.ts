@@ -6,7 +6,7 @@
 import { describeCaller } from '../src/caller';
 import { logInfo } from '../src/log';
 import { defineStep, voiceResponse } from '../src/step';
-import { callerDetails, memberByNumber } from '../src/team';
+import { callerDetails, memberByNumber, within } from '../src/team';
 import { toE164 } from '../src/phone';
 import { param, sidParam } from '../src/webhook';
 
@@ -37,11 +37,23 @@ export const handler = defineStep({
       response.hangup();
       return response;
     }
-    if (digits === ACCEPT_KEY && (await step.store.claimOutcome(callerSid, { outcome: 'connected', member: member.name }))) {
+    if (digits !== ACCEPT_KEY) {
+      response.say('OK, the caller will go to voicemail.');
+      response.hangup();
+      return response;
+    }
+    const claimed = await step.store.claimOutcome(callerSid, { outcome: 'connected', member: member.name }).catch(() => undefined);
+    if (claimed === true) {
       logInfo(step.name, `${member.name} accepted; connecting`);
       return response;
     }
-    response.say(digits === ACCEPT_KEY ? 'Sorry, the caller has already hung up.' : 'OK, the caller will go to voicemail.');
+    // Settled already. A caller who asked for a callback but was pulled in that same moment is still on the
+    // line, and talking now beats calling back later; any other outcome means they are gone. If Sync cannot
+    // say, the caller goes to voicemail rather than risk a connection nobody can account for.
+    const settled = claimed === false ? await within(step, 'call outcome', 2000, step.store.outcomeOf(callerSid), undefined) : undefined;
+    if (settled?.outcome === 'callback') return response;
+    response.say(settled?.outcome === 'connected' ? 'Sorry, another member already took this call.'
+      : settled === undefined ? 'Sorry, this call cannot be connected right now.' : 'Sorry, the caller has already hung up.');
     response.hangup();
     return response;
   },

@@ -12,11 +12,13 @@ import { choosePull } from '../src/pull';
 import { findQueueSid, pullCaller, waitingCallers, WaitingCaller } from '../src/queue';
 import { defineStep, messagingResponse, MessagingResponse, Step } from '../src/step';
 import { CallRecord, OutcomeRecord } from '../src/store';
-import { memberByNumber } from '../src/team';
+import { memberByNumber, within } from '../src/team';
 import { param } from '../src/webhook';
 
 /** Callers named in a list reply; more would not fit one text. */
 const LISTED = 5;
+/** Time allowed for each Sync read before going on without it. */
+const SYNC_MS = 2000;
 
 export const handler = defineStep({
   name: 'sms-reply',
@@ -53,9 +55,10 @@ export const handler = defineStep({
         return pull(step, response, member, command.kind, command.reference);
     }
   },
-  fallback: () => {
+  // Misconfigured: we cannot tell members from strangers, so nobody is answered (the log says what to fix).
+  fallback: (_url, _event, why) => {
     const response = messagingResponse();
-    response.message(replies.tryAgain());
+    if (why === 'failed') response.message(replies.tryAgain());
     return response;
   },
 });
@@ -64,15 +67,16 @@ async function pull(
   step: Step, response: MessagingResponse, member: Member, action: 'accept' | 'voicemail', reference: string | undefined,
 ): Promise<MessagingResponse> {
   // Round 1: the queue, who paused, and the named caller's details.
+  // Sync holds only details: if it cannot answer, the pull still goes ahead on what the queue says.
   const [queueSid, paused, named] = await Promise.all([
     findQueueSid(step.client, step.config.queueName),
-    step.store.pausedMembers(),
-    reference === undefined ? Promise.resolve(undefined) : step.store.callByReference(reference),
+    within(step, 'paused members', SYNC_MS, step.store.pausedMembers(), new Set<string>()),
+    reference === undefined ? Promise.resolve(undefined) : within(step, 'caller details', SYNC_MS, step.store.callByReference(reference), undefined),
   ]);
   // Round 2: who is waiting, and what became of the named caller if they are gone.
   const [waiting, outcome] = await Promise.all([
     queueSid === undefined ? Promise.resolve([]) : waitingCallers(step.client, queueSid),
-    named === undefined ? Promise.resolve(undefined) : step.store.outcomeOf(named.callSid),
+    named === undefined ? Promise.resolve(undefined) : within(step, 'call outcome', SYNC_MS, step.store.outcomeOf(named.callSid), undefined),
   ]);
   // A caller whose outcome is settled (asked for a callback, say) may still be on their way out of the queue.
   const settled = named !== undefined && outcome !== undefined ? named.callSid : undefined;

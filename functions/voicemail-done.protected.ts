@@ -4,11 +4,9 @@
  * no message at all is a missed call, reported once.
  */
 import { DEFAULT_PROMPTS } from '../src/config';
-import { notices } from '../src/messages';
-import { toE164 } from '../src/phone';
 import { defineStep, voiceResponse } from '../src/step';
-import { reportOutcome } from '../src/team';
-import { numberParam, param, sidParam } from '../src/webhook';
+import { reportMissed } from '../src/team';
+import { fromNumber, numberParam, param, sidParam } from '../src/webhook';
 
 export const handler = defineStep({
   name: 'voicemail-done',
@@ -20,15 +18,15 @@ export const handler = defineStep({
     if (callSid !== undefined && recorded) {
       await step.store.claimOutcome(callSid, { outcome: 'voicemail', seconds });
     } else if (callSid !== undefined) {
-      await reportOutcome(step, callSid, { outcome: 'missed' }, toE164(param(event, 'From')) ?? undefined, (caller) => notices.missed(caller, undefined));
+      await reportMissed(step, callSid, fromNumber(event));
     }
     response.say(recorded ? step.config.prompts.voicemailThanks : 'We did not get a message. Goodbye.');
     response.hangup();
     return response;
   },
-  fallback: () => {
+  fallback: (_url, event) => {
     const response = voiceResponse();
-    response.say(DEFAULT_PROMPTS.voicemailThanks);
+    response.say(param(event, 'RecordingUrl') === undefined ? 'We did not get a message. Goodbye.' : DEFAULT_PROMPTS.voicemailThanks);
     response.hangup();
     return response;
   },

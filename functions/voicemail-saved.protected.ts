@@ -4,12 +4,11 @@
  * a repeated or late callback sends nothing more.
  */
 import { logInfo } from '../src/log';
-import { toE164 } from '../src/phone';
 import { notices } from '../src/messages';
 import { defineStep, voiceResponse } from '../src/step';
 import { callerDetails, textMembers } from '../src/team';
 import { awaitsTranscription } from '../src/voicemail';
-import { numberParam, param, sidParam } from '../src/webhook';
+import { fromNumber, numberParam, param, sidParam } from '../src/webhook';
 
 export const handler = defineStep({
   name: 'voicemail-saved',
@@ -20,20 +19,23 @@ export const handler = defineStep({
     const transcriptionStatus = param(event, 'TranscriptionStatus');
     const isTranscription = transcriptionStatus !== undefined;
     if (callSid === undefined || recordingUrl === undefined || !/^https:\/\//.test(recordingUrl)) return voiceResponse();
-    if (!isTranscription && param(event, 'RecordingStatus') !== 'completed') return voiceResponse();
-    if (!isTranscription && awaitsTranscription(step.config.transcribeVoicemail, seconds)) return voiceResponse();
+    const recordingStatus = param(event, 'RecordingStatus');
+    // 'absent' is an empty recording, reported by /voicemail-done as a missed call; 'failed' still needs telling.
+    const lost = !isTranscription && recordingStatus === 'failed';
+    if (!isTranscription && recordingStatus !== 'completed' && !lost) return voiceResponse();
+    if (!isTranscription && !lost && awaitsTranscription(step.config.transcribeVoicemail, seconds)) return voiceResponse();
 
     const [first, caller, outcome] = await Promise.all([
       step.store.claimNotice(callSid, 'voicemail'),
       // The transcription callback carries From; the recording callback does not.
-      callerDetails(step, callSid, toE164(param(event, 'From')) ?? undefined),
+      callerDetails(step, callSid, fromNumber(event)),
       // The transcription callback carries no duration; /voicemail-done kept it with the outcome.
       isTranscription ? step.store.outcomeOf(callSid).catch(() => undefined) : Promise.resolve(undefined),
     ]);
     if (first) {
       const text = transcriptionStatus === 'completed' ? param(event, 'TranscriptionText') : undefined;
       const length = isTranscription && outcome?.outcome === 'voicemail' ? outcome.seconds ?? seconds : seconds;
-      await textMembers(step, step.config.members, notices.voicemail(caller, length, recordingUrl, text));
+      await textMembers(step, step.config.members, lost ? notices.voicemailLost(caller) : notices.voicemail(caller, length, recordingUrl, text));
       logInfo(step.name, `voicemail from caller ${caller.reference} reported`);
     }
     return voiceResponse();

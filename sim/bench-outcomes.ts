@@ -7,6 +7,7 @@
  */
 import { handler as bridgeResult } from '../functions/bridge-result.protected';
 import { handler as bridge } from '../functions/bridge.protected';
+import { handler as callStatus } from '../functions/call-status.protected';
 import { handler as holdKey } from '../functions/hold-key.protected';
 import { handler as incomingCall } from '../functions/incoming-call.protected';
 import { handler as queueResult } from '../functions/queue-result.protected';
@@ -29,6 +30,7 @@ const HANDLERS: Record<string, Handler> = {
   '/incoming-call': incomingCall, '/wait-music': waitMusic, '/hold-key': holdKey, '/queue-result': queueResult,
   '/sms-reply': smsReply, '/bridge': bridge, '/screen': screen, '/bridge-result': bridgeResult,
   '/voicemail': voicemail, '/voicemail-done': voicemailDone, '/voicemail-saved': voicemailSaved,
+  '/call-status': callStatus,
 };
 
 class Chain {
@@ -79,11 +81,14 @@ async function recordVoicemail(chain: Chain, callSid: string, answer: string): P
   expectVerb(record, 'Record', 'voicemail');
   const url = recordingUrl(chain.world);
   const recording = { RecordingUrl: url, RecordingDuration: '25', RecordingSid: `RE${'f'.repeat(32)}` };
+  // Twilio keeps the recording with the call; /call-status looks for it when the call ends.
+  chain.world.standIn.recordings.set(recording.RecordingSid, { sid: recording.RecordingSid, callSid, status: 'completed', duration: 25 });
   await chain.run(attribute(record, 'Record', 'action'), voice(callSid, { ...recording, Digits: '#' }));
   await chain.run(attribute(record, 'Record', 'recordingStatusCallback'), { CallSid: callSid, ...recording, RecordingStatus: 'completed' });
 }
 
-const FLOWS: Record<OutcomeName, (chain: Chain, team: Member[]) => Promise<void>> = {
+/** Each flow plays one call and returns its CallSid. */
+const FLOWS: Record<OutcomeName, (chain: Chain, team: Member[]) => Promise<string>> = {
   /** A member texts "Y ref", answers their mobile and presses 1. */
   connected: async (chain, team) => {
     const callSid = chain.world.newCallSid();
@@ -102,6 +107,7 @@ const FLOWS: Record<OutcomeName, (chain: Chain, team: Member[]) => Promise<void>
     expectVerb(announce, 'Gather', 'screen');
     await chain.run(attribute(announce, 'Gather', 'action'), { ...legParams, Digits: '1' });
     await chain.run(attribute(dial, 'Dial', 'action'), voice(callSid, { DialCallStatus: 'completed', DialBridged: 'true', DialCallSid: leg, DialCallDuration: '95' }));
+    return callSid;
   },
   /** The caller presses 1 while waiting and leaves a message. */
   voicemail: async (chain) => {
@@ -112,15 +118,18 @@ const FLOWS: Record<OutcomeName, (chain: Chain, team: Member[]) => Promise<void>
     chain.world.standIn.removeMember(callSid);
     const left = await chain.run(action, voice(callSid, { QueueResult: 'leave', QueueTime: '11' }));
     await recordVoicemail(chain, callSid, left);
+    return callSid;
   },
   /** The caller presses 2 while waiting; the call ends. */
   callback: async (chain) => {
     const callSid = chain.world.newCallSid();
     const { action, wait } = await arriveAndWait(chain, callSid);
     const key = await chain.run(attribute(wait, 'Gather', 'action'), voice(callSid, { Digits: '2', QueueTime: '10' }));
-    expectVerb(key, 'Hangup', 'hold-key');
+    expectVerb(key, 'Leave', 'hold-key');
     chain.world.standIn.removeMember(callSid);
-    await chain.run(action, voice(callSid, { QueueResult: 'hangup', QueueTime: '12', CallStatus: 'completed' }));
+    const goodbye = await chain.run(action, voice(callSid, { QueueResult: 'leave', QueueTime: '12' }));
+    expectVerb(goodbye, 'Hangup', 'queue-result');
+    return callSid;
   },
   /** The caller hangs up while waiting. */
   missed: async (chain) => {
@@ -128,6 +137,7 @@ const FLOWS: Record<OutcomeName, (chain: Chain, team: Member[]) => Promise<void>
     const { action } = await arriveAndWait(chain, callSid);
     chain.world.standIn.removeMember(callSid);
     await chain.run(action, voice(callSid, { QueueResult: 'hangup', QueueTime: '30', CallStatus: 'completed' }));
+    return callSid;
   },
 };
 
@@ -136,7 +146,9 @@ export async function measureOutcome(world: World, outcome: OutcomeName, teamSiz
   const team = teamOf(teamSize);
   world.standIn.callerNames.set(CALLER.number, CALLER.name);
   const chain = new Chain(world, world.env(team, { CALLER_NAME_LOOKUP: lookup ? 'true' : 'false' }));
-  await FLOWS[outcome](chain, team);
+  const callSid = await FLOWS[outcome](chain, team);
+  // Every call ends with the number's status callback, as npm run setup wires it.
+  await chain.run('/call-status', voice(callSid, { CallStatus: 'completed' }));
   const restTexts: Text[] = world.standIn.messages.map((m) => ({ kind: kindOf(m.body, 'REST', m.to), via: 'REST', segments: segments(m.body), length: m.body.length }));
   const sum = (texts: Text[]): number => texts.reduce((n, t) => n + t.segments, 0);
   return {

@@ -139,13 +139,13 @@ function checkKeywords(env: Env, add: Add): void {
 
 function checkTranscription(env: Env, add: Add): void {
   if (!TRUE_WORDS.has((env.TRANSCRIBE_VOICEMAIL ?? '').trim().toLowerCase())) return;
-  // A malformed value is readConfig's finding; the default (120) is within what Twilio transcribes.
+  // A malformed value is readConfig's finding.
   const maxSeconds = Number((env.VOICEMAIL_MAX_SECONDS ?? '').trim() || '120');
-  const longer = Number.isInteger(maxSeconds) && maxSeconds > TRANSCRIBABLE.maxSeconds
-    ? ` VOICEMAIL_MAX_SECONDS is ${maxSeconds}: messages over ${TRANSCRIBABLE.maxSeconds} s are texted without one.`
+  const longer = Number.isInteger(maxSeconds) && maxSeconds >= TRANSCRIBABLE.belowSeconds
+    ? ` VOICEMAIL_MAX_SECONDS is ${maxSeconds}: messages of ${TRANSCRIBABLE.belowSeconds} s or more are texted without one.`
     : '';
   add('warning', 'TRANSCRIBE_VOICEMAIL',
-    `is on: Twilio's transcription understands US English only (other languages come out as nonsense), is billed per recording, and covers messages of ${TRANSCRIBABLE.minSeconds}-${TRANSCRIBABLE.maxSeconds} s.${longer} Set it to false if your callers do not speak English.`);
+    `is on: Twilio's transcription understands US English only (other languages come out as nonsense), is billed per recording, and covers messages longer than ${TRANSCRIBABLE.aboveSeconds} s and shorter than ${TRANSCRIBABLE.belowSeconds} s.${longer} Set it to false if your callers do not speak English.`);
 }
 
 function checkFiles(facts: ProjectFacts, add: Add): void {

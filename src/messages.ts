@@ -84,6 +84,10 @@ export const notices = {
   },
   notAnswered: (member: Member, caller: CallerInfo, status: string): string =>
     fit(`${member.name} did not connect (${status}) with ${who(caller)}`, ` (${caller.reference}); the caller is sent to voicemail.`),
+  voicemailLost: (caller: CallerInfo): string => {
+    const back = caller.number === undefined ? ' No number to call back.' : ` Call back ${caller.number}`;
+    return fit(`Twilio could not save a voicemail from ${who(caller)}`, `.${back}`);
+  },
   /**
    * The one text that may run to two segments: a recording link alone is over 120 characters.
    * The transcription gets what room is left.

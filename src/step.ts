@@ -31,7 +31,7 @@ interface StepDefinition<R> {
   name: string;
   run: (step: Step, event: WebhookEvent) => Promise<R> | R;
   /** What Twilio gets when the configuration is unusable or the step failed: always a safe answer. */
-  fallback: (url: Step['url'], event: WebhookEvent) => R;
+  fallback: (url: Step['url'], event: WebhookEvent, why: 'misconfigured' | 'failed') => R;
 }
 
 export function defineStep<R extends VoiceResponse | MessagingResponse>(definition: StepDefinition<R>): Handler {
@@ -44,7 +44,7 @@ export function defineStep<R extends VoiceResponse | MessagingResponse>(definiti
     const result = readConfig(environmentOf(context));
     if (!result.ok) {
       for (const problem of result.problems) logError(definition.name, `configuration: ${problem.variable} ${problem.message}`);
-      answer(definition.fallback(url, event));
+      answer(definition.fallback(url, event, 'misconfigured'));
       return;
     }
     const { config } = result;
@@ -66,7 +66,7 @@ export function defineStep<R extends VoiceResponse | MessagingResponse>(definiti
       .then(() => definition.run(step, event))
       .then(answer, (error: unknown) => {
       logError(definition.name, `failed (${describeFailure(error)}); answering with the safe fallback`);
-      answer(definition.fallback(url, event));
+      answer(definition.fallback(url, event, 'failed'));
     });
   };
 }

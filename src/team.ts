@@ -1,12 +1,12 @@
 /** Texting the team over the REST API: every member in parallel, one failure never stopping the others. */
 import { Member } from './config';
-import { logError } from './log';
+import { logError, logInfo } from './log';
+import { notices } from './messages';
 import { maskNumber } from './phone';
-import { Step } from './step';
-import { describeFailure } from './twilio-api';
 import { callReference } from './reference';
+import { Step } from './step';
 import { CallRecord, OutcomeRecord } from './store';
-import { logInfo } from './log';
+import { describeFailure } from './twilio-api';
 
 export async function textMembers(step: Step, members: readonly Member[], body: string): Promise<void> {
   const results = await Promise.allSettled(
@@ -68,7 +68,7 @@ export async function reportOutcome(
   const details = callerDetails(step, callSid, from);
   let claimed: boolean;
   try {
-    claimed = await step.store.claimOutcome(callSid, outcome);
+    claimed = await claim(step, callSid, outcome);
   } finally {
     // Even when the claim fails, nothing is left running once the step answers.
     await details;
@@ -79,4 +79,22 @@ export async function reportOutcome(
     logInfo(step.name, `caller ${caller.reference}: ${outcome.outcome}, team told`);
   }
   return claimed;
+}
+
+/** A caller who hung up unserved: every member is told once, with the number to call back. */
+export async function reportMissed(step: Step, callSid: string, from: string | undefined, waitedSeconds?: number): Promise<boolean> {
+  return reportOutcome(step, callSid, { outcome: 'missed' }, from, (caller) => notices.missed(caller, waitedSeconds));
+}
+
+/**
+ * Claim the call's outcome, first wins. If Sync cannot answer, the claim counts as lost: a report is sent
+ * at most once, and the failure is logged (a rare lost report, rather than a caller reported twice).
+ */
+async function claim(step: Step, callSid: string, outcome: OutcomeRecord): Promise<boolean> {
+  try {
+    return await step.store.claimOutcome(callSid, outcome);
+  } catch (error) {
+    logError(step.name, `claiming the outcome failed (${describeFailure(error)}); not reporting it`);
+    return false;
+  }
 }

@@ -8,8 +8,8 @@ export interface VoicemailSettings {
   transcribe: boolean;
 }
 
-/** Twilio's built-in transcription handles recordings of 2 to 120 seconds only. */
-export const TRANSCRIBABLE = { minSeconds: 2, maxSeconds: 120 } as const;
+/** Twilio's built-in transcription needs a recording longer than 2 and shorter than 120 seconds (error 13617). */
+export const TRANSCRIBABLE = { aboveSeconds: 2, belowSeconds: 120 } as const;
 
 export function recordVoicemail(url: Step['url'], settings: VoicemailSettings): VoiceResponse {
   const response = voiceResponse();
@@ -33,7 +33,7 @@ export function recordVoicemail(url: Step['url'], settings: VoicemailSettings): 
 
 /** Wait for the transcription before texting the team, when one is coming. */
 export function awaitsTranscription(transcribe: boolean, seconds: number): boolean {
-  return transcribe && seconds >= TRANSCRIBABLE.minSeconds && seconds <= TRANSCRIBABLE.maxSeconds;
+  return transcribe && seconds > TRANSCRIBABLE.aboveSeconds && seconds < TRANSCRIBABLE.belowSeconds;
 }
 
 /** Whether Twilio holds a recording of this call (it creates one as recording starts). One request. */

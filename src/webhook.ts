@@ -1,4 +1,6 @@
 /** Reading Twilio's webhook parameters defensively: any may be missing, repeated or hostile. */
+import { toE164 } from './phone';
+
 const MAX_PARAM_LENGTH = 2000;
 
 export type WebhookEvent = Record<string, unknown>;
@@ -22,4 +24,9 @@ export function numberParam(event: WebhookEvent, name: string): number | undefin
 export function sidParam(event: WebhookEvent, name: string, prefix: string): string | undefined {
   const raw = param(event, name);
   return raw !== undefined && new RegExp(`^${prefix}[0-9a-f]{32}$`).test(raw) ? raw : undefined;
+}
+
+/** The caller's number in E.164, or undefined when it is withheld or malformed. */
+export function fromNumber(event: WebhookEvent): string | undefined {
+  return toE164(param(event, 'From')) ?? undefined;
 }

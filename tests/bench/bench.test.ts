@@ -158,9 +158,9 @@ describe('measuring the real handlers (20 ms REST latency)', () => {
     expect(wait.restRequests.max).toBe(0);
   });
 
-  it('a missed call: three invocations; lookup only when enabled; one text per member', async () => {
+  it('a missed call: four invocations (the last the number status callback); lookup only when enabled; one text per member', async () => {
     const off = await measureOutcome(world, 'missed', 2, false);
-    expect(off.steps).toEqual(['incoming-call', 'wait-music', 'queue-result']);
+    expect(off.steps).toEqual(['incoming-call', 'wait-music', 'queue-result', 'call-status']);
     expect(off.lookups).toBe(0);
     expect(off.texts.map((t) => t.kind).sort()).toEqual(['missed notice', 'missed notice', 'new call', 'new call']);
     const on = await measureOutcome(world, 'missed', 2, true);

@@ -61,6 +61,29 @@ describe('/screen (on the member\'s phone)', () => {
     expect(spoken(twiml)).toMatch(/already hung up/);
   });
 
+  it('1 for a caller who asked for a callback while being pulled: they are still on the line, so connect', async () => {
+    const callSid = newCallSid();
+    twilio.setSyncItem(MAPS.outcomes, callSid, { outcome: 'callback' });
+    const { twiml } = await invoke(screen, { CallSid: newCallSid(), caller: callSid, member: ANN.number, Digits: '1' });
+    expect(verbNames(twiml)).toEqual([]);
+  });
+
+  it('1 for a caller another member already took: told so, and nothing connects', async () => {
+    const callSid = newCallSid();
+    twilio.setSyncItem(MAPS.outcomes, callSid, { outcome: 'connected', member: 'Bob' });
+    const { twiml } = await invoke(screen, { CallSid: newCallSid(), caller: callSid, member: ANN.number, Digits: '1' });
+    expect(spoken(twiml)).toMatch(/another member already took this call/);
+    expect(verbNames(twiml)).toEqual(['Say', 'Hangup']);
+  });
+
+  it('1 while Sync is down: the member is told, and the caller goes to voicemail (via the Dial action)', async () => {
+    twilio.faults = (r) => (r.host === 'sync.twilio.com' ? { status: 503 } : undefined);
+    const { twiml } = await invoke(screen, { CallSid: newCallSid(), caller: newCallSid(), member: ANN.number, Digits: '1' });
+    twilio.faults = undefined;
+    expect(verbNames(twiml)).toEqual(['Say', 'Hangup']);
+    expect(spoken(twiml)).toMatch(/cannot be connected right now/);
+  });
+
   it('another key declines: hang up, the caller will go to voicemail', async () => {
     const { twiml } = await invoke(screen, { CallSid: newCallSid(), caller: newCallSid(), member: ANN.number, Digits: '9' });
     expect(verbNames(twiml)).toEqual(['Say', 'Hangup']);

@@ -112,10 +112,12 @@ describe('/incoming-call', () => {
     expect(spoken(twiml)).toMatch(/sorry/i);
   });
 
-  it('texts "withheld" callers as such and never shows a forged name with markup', async () => {
-    await invoke(handler, call(newCallSid(), { From: 'anonymous', CallerName: '<Dial>+1900</Dial>\nX' }));
+  it('a withheld caller with a forged multi-line name: one line, one segment, and the reply instructions intact', async () => {
+    const callSid = newCallSid();
+    await invoke(handler, call(callSid, { From: 'anonymous', CallerName: `<Dial>+1900</Dial>\nX${'y'.repeat(200)}` }));
     const body = twilio.messages[0]?.body ?? '';
     expect(body).not.toContain('\n');
     expect(isSingleSegment(body)).toBe(true);
+    expect(body).toMatch(new RegExp(`\\. Reply Y ${callReference(callSid)} to take, N ${callReference(callSid)} for voicemail\\.$`));
   });
 });

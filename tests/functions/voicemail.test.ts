@@ -99,6 +99,17 @@ describe('/voicemail-done and /voicemail-saved', () => {
     expect(twilio.syncItems(MAPS.outcomes)?.get(jane.callSid)?.data).toEqual({ outcome: 'missed' });
   });
 
+  it('a recording Twilio failed to save is still reported once, with the number to call back', async () => {
+    const jane = await arrive(twilio, '+16175550101', { CallerName: 'JANE' });
+    twilio.resetLog();
+    const failed = { CallSid: jane.callSid, RecordingUrl: RECORDING, RecordingStatus: 'failed', RecordingDuration: '0' };
+    await invoke(voicemailSaved, failed);
+    await invoke(voicemailSaved, failed);
+    expect(twilio.messages.map((m) => m.body)).toEqual([
+      'Twilio could not save a voicemail from JANE. Call back +16175550101', 'Twilio could not save a voicemail from JANE. Call back +16175550101',
+    ]);
+  });
+
   it('ignores callbacks that are not a completed recording from Twilio', async () => {
     await invoke(voicemailSaved, { CallSid: `CA${'2'.repeat(32)}`, RecordingUrl: RECORDING, RecordingStatus: 'absent' });
     await invoke(voicemailSaved, { CallSid: `CA${'2'.repeat(32)}`, RecordingUrl: 'javascript:alert(1)', RecordingStatus: 'completed' });

@@ -83,6 +83,13 @@ describe('/hold-key', () => {
     expect(twilio.messages).toHaveLength(0);
   });
 
+  it('2 from a withheld number: nobody could call back, so the caller is asked to leave the number in a message', async () => {
+    const { twiml } = await invoke(holdKey, { CallSid: newCallSid(), From: 'anonymous', Digits: '2' });
+    expect(verbNames(twiml)).toEqual(['Say', 'Leave']);
+    expect(spoken(twiml)).toMatch(/cannot see your number.*leave it in a message/);
+    expect(twilio.messages).toHaveLength(0);
+  });
+
   it('any other key: a short apology, then the document ends and Twilio plays the hold music again (with the real QueueTime)', async () => {
     const { twiml } = await invoke(holdKey, { ...waitParams(30), Digits: '7' });
     expect(verbNames(twiml)).toEqual(['Say']);
