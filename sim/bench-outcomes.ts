@@ -76,6 +76,11 @@ async function arriveAndWait(chain: Chain, callSid: string): Promise<{ action: s
   return { action: attribute(incoming, 'Enqueue', 'action'), wait };
 }
 
+/** The number's status callback, as npm run setup wires it: every call ends with one. */
+async function ended(chain: Chain, callSid: string): Promise<void> {
+  await chain.run('/call-status', voice(callSid, { CallStatus: 'completed' }));
+}
+
 async function recordVoicemail(chain: Chain, callSid: string, answer: string): Promise<void> {
   const record = await chain.run(verbText(answer, 'Redirect'), voice(callSid));
   expectVerb(record, 'Record', 'voicemail');
@@ -84,11 +89,12 @@ async function recordVoicemail(chain: Chain, callSid: string, answer: string): P
   // Twilio keeps the recording with the call; /call-status looks for it when the call ends.
   chain.world.standIn.recordings.set(recording.RecordingSid, { sid: recording.RecordingSid, callSid, status: 'completed', duration: 25 });
   await chain.run(attribute(record, 'Record', 'action'), voice(callSid, { ...recording, Digits: '#' }));
+  // The caller hangs up after the thanks; Twilio's recording callback comes a little later.
+  await ended(chain, callSid);
   await chain.run(attribute(record, 'Record', 'recordingStatusCallback'), { CallSid: callSid, ...recording, RecordingStatus: 'completed' });
 }
 
-/** Each flow plays one call and returns its CallSid. */
-const FLOWS: Record<OutcomeName, (chain: Chain, team: Member[]) => Promise<string>> = {
+const FLOWS: Record<OutcomeName, (chain: Chain, team: Member[]) => Promise<void>> = {
   /** A member texts "Y ref", answers their mobile and presses 1. */
   connected: async (chain, team) => {
     const callSid = chain.world.newCallSid();
@@ -107,7 +113,7 @@ const FLOWS: Record<OutcomeName, (chain: Chain, team: Member[]) => Promise<strin
     expectVerb(announce, 'Gather', 'screen');
     await chain.run(attribute(announce, 'Gather', 'action'), { ...legParams, Digits: '1' });
     await chain.run(attribute(dial, 'Dial', 'action'), voice(callSid, { DialCallStatus: 'completed', DialBridged: 'true', DialCallSid: leg, DialCallDuration: '95' }));
-    return callSid;
+    await ended(chain, callSid);
   },
   /** The caller presses 1 while waiting and leaves a message. */
   voicemail: async (chain) => {
@@ -118,7 +124,6 @@ const FLOWS: Record<OutcomeName, (chain: Chain, team: Member[]) => Promise<strin
     chain.world.standIn.removeMember(callSid);
     const left = await chain.run(action, voice(callSid, { QueueResult: 'leave', QueueTime: '11' }));
     await recordVoicemail(chain, callSid, left);
-    return callSid;
   },
   /** The caller presses 2 while waiting; the call ends. */
   callback: async (chain) => {
@@ -129,7 +134,7 @@ const FLOWS: Record<OutcomeName, (chain: Chain, team: Member[]) => Promise<strin
     chain.world.standIn.removeMember(callSid);
     const goodbye = await chain.run(action, voice(callSid, { QueueResult: 'leave', QueueTime: '12' }));
     expectVerb(goodbye, 'Hangup', 'queue-result');
-    return callSid;
+    await ended(chain, callSid);
   },
   /** The caller hangs up while waiting. */
   missed: async (chain) => {
@@ -137,7 +142,7 @@ const FLOWS: Record<OutcomeName, (chain: Chain, team: Member[]) => Promise<strin
     const { action } = await arriveAndWait(chain, callSid);
     chain.world.standIn.removeMember(callSid);
     await chain.run(action, voice(callSid, { QueueResult: 'hangup', QueueTime: '30', CallStatus: 'completed' }));
-    return callSid;
+    await ended(chain, callSid);
   },
 };
 
@@ -146,9 +151,7 @@ export async function measureOutcome(world: World, outcome: OutcomeName, teamSiz
   const team = teamOf(teamSize);
   world.standIn.callerNames.set(CALLER.number, CALLER.name);
   const chain = new Chain(world, world.env(team, { CALLER_NAME_LOOKUP: lookup ? 'true' : 'false' }));
-  const callSid = await FLOWS[outcome](chain, team);
-  // Every call ends with the number's status callback, as npm run setup wires it.
-  await chain.run('/call-status', voice(callSid, { CallStatus: 'completed' }));
+  await FLOWS[outcome](chain, team);
   const restTexts: Text[] = world.standIn.messages.map((m) => ({ kind: kindOf(m.body, 'REST', m.to), via: 'REST', segments: segments(m.body), length: m.body.length }));
   const sum = (texts: Text[]): number => texts.reduce((n, t) => n + t.segments, 0);
   return {
