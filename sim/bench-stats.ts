@@ -38,27 +38,7 @@ export function summarise(values: readonly number[]): Summary {
   };
 }
 
-/**
- * Requests grouped by the round they belong to, as sim/standin.ts `sequentialRounds` counts them:
- * a request's round is one more than the deepest request that had been answered before it started.
- * `roundsOf(r).length === sequentialRounds(r)`.
- */
-export function roundsOf(requests: readonly RecordedRequest[]): RecordedRequest[][] {
-  const sorted = [...requests].sort((a, b) => a.start - b.start);
-  const depth: number[] = [];
-  const rounds: RecordedRequest[][] = [];
-  sorted.forEach((r, i) => {
-    let d = 1;
-    for (let j = 0; j < i; j += 1) {
-      const before = sorted[j];
-      if (before !== undefined && before.end <= r.start) d = Math.max(d, (depth[j] ?? 0) + 1);
-    }
-    depth.push(d);
-    while (rounds.length < d) rounds.push([]);
-    rounds[d - 1]?.push(r);
-  });
-  return rounds;
-}
+export { roundsOf } from './standin';
 
 /** A request as a short label for the report: GET sync …/Maps/pull-phone-team/Items. */
 export function describeRequest(r: Pick<RecordedRequest, 'method' | 'host' | 'path'>): string {

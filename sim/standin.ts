@@ -444,12 +444,13 @@ async function readBody(req: IncomingMessage): Promise<string> {
 }
 
 /**
- * Sequential rounds of REST requests: the longest chain in which each request started
- * after the one before it had been answered. Parallel requests share a round.
+ * Requests grouped by sequential round: a request's round is one more than the deepest request that had
+ * been answered before it started, so parallel requests share a round.
  */
-export function sequentialRounds(requests: readonly RecordedRequest[]): number {
+export function roundsOf(requests: readonly RecordedRequest[]): RecordedRequest[][] {
   const sorted = [...requests].sort((a, b) => a.start - b.start);
   const depth: number[] = [];
+  const rounds: RecordedRequest[][] = [];
   sorted.forEach((r, i) => {
     let d = 1;
     for (let j = 0; j < i; j += 1) {
@@ -457,6 +458,13 @@ export function sequentialRounds(requests: readonly RecordedRequest[]): number {
       if (before !== undefined && before.end <= r.start) d = Math.max(d, (depth[j] ?? 0) + 1);
     }
     depth.push(d);
+    while (rounds.length < d) rounds.push([]);
+    rounds[d - 1]?.push(r);
   });
-  return Math.max(0, ...depth);
+  return rounds;
+}
+
+/** Sequential rounds of REST requests: the longest chain in which each request started after the one before it was answered. */
+export function sequentialRounds(requests: readonly RecordedRequest[]): number {
+  return roundsOf(requests).length;
 }

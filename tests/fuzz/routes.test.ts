@@ -8,6 +8,7 @@
  * nothing at all and makes no REST request for them; nothing throws into the safe fallback,
  * and no log line carries a full phone number.
  */
+import { Prng } from '../../sim/prng';
 import { isDeepStrictEqual } from 'node:util';
 import { handler as bridgeResult } from '../../functions/bridge-result.protected';
 import { handler as bridge } from '../../functions/bridge.protected';
@@ -42,25 +43,11 @@ const TEAM_WITH_EXTRAS = { ...TEAM, CALLER_NAME_LOOKUP: 'true', TRANSCRIBE_VOICE
 const QUEUE_NAME = 'pull-phone';
 const ATTACKER = '+19005550199';
 
-// --- a seeded generator (mulberry32): the same seed gives the same inputs on every machine ---
+// --- the simulator's seeded generator: the same seed gives the same inputs on every machine ---
 
-class Rng {
-  private state: number;
-  constructor(seed: number) { this.state = seed >>> 0; }
-  next(): number {
-    this.state = (this.state + 0x6d2b79f5) >>> 0;
-    let t = this.state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  }
-  int(n: number): number { return Math.floor(this.next() * n); }
-  chance(p: number): boolean { return this.next() < p; }
-  pick<T>(items: readonly T[]): T {
-    const item = items[this.int(items.length)];
-    if (item === undefined) throw new Error('pick from an empty list');
-    return item;
-  }
+class Rng extends Prng {
+  /** Uniform in 0..n-1. */
+  int(n: number): number { return this.integer(0, n - 1); }
 }
 
 function seedOf(name: string): number {

@@ -1,36 +1,9 @@
 /** TwiML as a tree, so tests assert structure (verbs, attributes, nesting), not strings. */
-import { XMLParser, XMLValidator } from 'fast-xml-parser';
+import { Verb } from '../../sim/twiml';
 
-export interface Verb {
-  name: string;
-  attrs: Record<string, string>;
-  text: string;
-  children: Verb[];
-}
-
-const parser = new XMLParser({ preserveOrder: true, ignoreAttributes: false, attributeNamePrefix: '', parseTagValue: false, parseAttributeValue: false, trimValues: false });
-
-type Node = Record<string, unknown>;
-
-export function parseTwiml(xml: string): Verb {
-  // Deprecated upstream in favour of a separate package; this one is already here and still validates.
-  // eslint-disable-next-line @typescript-eslint/no-deprecated
-  const valid = XMLValidator.validate(xml);
-  if (valid !== true) throw new Error(`invalid XML: ${valid.err.msg}\n${xml}`);
-  const nodes = parser.parse(xml) as Node[];
-  const root = nodes.map(toVerb).find((v): v is Verb => v !== undefined && v.name === 'Response');
-  if (root === undefined) throw new Error(`no <Response> in ${xml}`);
-  return root;
-}
-
-function toVerb(node: Node): Verb | undefined {
-  const name = Object.keys(node).find((k) => k !== ':@' && k !== '#text');
-  if (name === undefined || name === '?xml') return undefined;
-  const children = (node[name] as Node[] | undefined) ?? [];
-  const attrs = (node[':@'] as Record<string, string> | undefined) ?? {};
-  const text = children.map((c) => (typeof c['#text'] === 'string' ? c['#text'] : '')).join('');
-  return { name, attrs, text, children: children.map(toVerb).filter((v): v is Verb => v !== undefined) };
-}
+// One TwiML parser for tests and simulator alike: well-formedness checked, <Response> required.
+export { parseTwiml } from '../../sim/twiml';
+export type { Verb };
 
 /** The verbs at the top of the response, by name: ['Say', 'Enqueue']. */
 export function verbNames(verb: Verb): string[] {
