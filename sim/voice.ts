@@ -777,6 +777,9 @@ export class Simulator {
     if (seconds <= 0) {
       // "If no audio is recorded, Twilio does not request the action URL" (Record docs): on to the next verb.
       this.emit(call, 'caller', 'record', 'nothing recorded');
+      // Twilio keeps an empty recording as status 'absent'.
+      const empty = this.twilio.recordings.get(recordingSid);
+      if (empty !== undefined) empty.status = 'absent';
       return leg.hungUp() ? { kind: 'gone', interrupt: { kind: 'hangup' } } : 'continue';
     }
     const stored = this.twilio.recordings.get(recordingSid);

@@ -36,8 +36,11 @@ export function awaitsTranscription(transcribe: boolean, seconds: number): boole
   return transcribe && seconds > TRANSCRIBABLE.aboveSeconds && seconds < TRANSCRIBABLE.belowSeconds;
 }
 
-/** Whether Twilio holds a recording of this call (it creates one as recording starts). One request. */
+/**
+ * Whether Twilio holds a recording of this call (it creates one as recording starts). An empty one
+ * ('absent') is no voicemail; a failed one is still reported by /voicemail-saved. One request.
+ */
 export async function hasRecording(client: TwilioClient, callSid: string): Promise<boolean> {
   const page = await client.calls(callSid).recordings.page({ pageSize: 20 });
-  return page.instances.length > 0;
+  return page.instances.some((recording) => recording.status !== 'absent');
 }

@@ -115,6 +115,14 @@ describe('/call-status (the number\'s status callback)', () => {
     expect(twilio.messages).toHaveLength(0);
   });
 
+  it('an empty recording (status absent: hung up at the beep) is no voicemail: the call is reported missed', async () => {
+    const jane = await arrive(twilio, '+16175550101');
+    twilio.recordings.set('RE2', { sid: 'RE2', callSid: jane.callSid, status: 'absent', duration: 0 });
+    twilio.resetLog();
+    await invoke(callStatus, { CallSid: jane.callSid, From: jane.from, CallStatus: 'completed' });
+    expect(twilio.messages.map((m) => m.body)).toEqual(['Missed call: +16175550101. Call back +16175550101', 'Missed call: +16175550101. Call back +16175550101']);
+  });
+
   it('ignores progress events and calls that already have an outcome', async () => {
     const jane = await arrive(twilio, '+16175550101');
     twilio.resetLog();
