@@ -5,7 +5,7 @@
 import { DEFAULT_PROMPTS } from '../src/config';
 import { logInfo } from '../src/log';
 import { apologiseToVoicemail, defineStep, voiceResponse } from '../src/step';
-import { reportMissed, within } from '../src/team';
+import { reportMissed, SYNC_READ_MS, within } from '../src/team';
 import { fromNumber, numberParam, param, sidParam } from '../src/webhook';
 
 export const handler = defineStep({
@@ -22,7 +22,7 @@ export const handler = defineStep({
       case 'leave': {
         // The caller chose voicemail, waited the maximum, or asked for a callback (which /hold-key settled).
         const callSid = sidParam(event, 'CallSid', 'CA');
-        const outcome = callSid === undefined ? undefined : await within(step, 'call outcome', 2000, step.store.outcomeOf(callSid), undefined);
+        const outcome = callSid === undefined ? undefined : await within(step, 'call outcome', SYNC_READ_MS, step.store.outcomeOf(callSid), undefined);
         const response = voiceResponse();
         if (outcome?.outcome === 'callback') {
           response.say(step.config.prompts.callbackConfirmation);

@@ -6,7 +6,7 @@
 import { describeCaller } from '../src/caller';
 import { logInfo } from '../src/log';
 import { defineStep, voiceResponse } from '../src/step';
-import { callerDetails, memberByNumber, within } from '../src/team';
+import { callerDetails, memberByNumber, SYNC_READ_MS, within } from '../src/team';
 import { toE164 } from '../src/phone';
 import { param, sidParam } from '../src/webhook';
 
@@ -50,7 +50,7 @@ export const handler = defineStep({
     // Settled already. A caller who asked for a callback but was pulled in that same moment is still on the
     // line, and talking now beats calling back later; any other outcome means they are gone. If Sync cannot
     // say, the caller goes to voicemail rather than risk a connection nobody can account for.
-    const settled = claimed === false ? await within(step, 'call outcome', 2000, step.store.outcomeOf(callerSid), undefined) : undefined;
+    const settled = claimed === false ? await within(step, 'call outcome', SYNC_READ_MS, step.store.outcomeOf(callerSid), undefined) : undefined;
     if (settled?.outcome === 'callback') return response;
     response.say(settled?.outcome === 'connected' ? 'Sorry, another member already took this call.'
       : settled === undefined ? 'Sorry, this call cannot be connected right now.' : 'Sorry, the caller has already hung up.');

@@ -12,13 +12,11 @@ import { choosePull } from '../src/pull';
 import { findQueueSid, pullCaller, waitingCallers, WaitingCaller } from '../src/queue';
 import { defineStep, messagingResponse, MessagingResponse, Step } from '../src/step';
 import { CallRecord, OutcomeRecord } from '../src/store';
-import { memberByNumber, within } from '../src/team';
+import { callerDetails, memberByNumber, SYNC_READ_MS, within } from '../src/team';
 import { param } from '../src/webhook';
 
 /** Callers named in a list reply; more would not fit one text. */
 const LISTED = 5;
-/** Time allowed for each Sync read before going on without it. */
-const SYNC_MS = 2000;
 
 export const handler = defineStep({
   name: 'sms-reply',
@@ -70,13 +68,13 @@ async function pull(
   // Sync holds only details: if it cannot answer, the pull still goes ahead on what the queue says.
   const [queueSid, paused, named] = await Promise.all([
     findQueueSid(step.client, step.config.queueName),
-    within(step, 'paused members', SYNC_MS, step.store.pausedMembers(), new Set<string>()),
-    reference === undefined ? Promise.resolve(undefined) : within(step, 'caller details', SYNC_MS, step.store.callByReference(reference), undefined),
+    within(step, 'paused members', SYNC_READ_MS, step.store.pausedMembers(), new Set<string>()),
+    reference === undefined ? Promise.resolve(undefined) : within(step, 'caller details', SYNC_READ_MS, step.store.callByReference(reference), undefined),
   ]);
   // Round 2: who is waiting, and what became of the named caller if they are gone.
   const [waiting, outcome] = await Promise.all([
     queueSid === undefined ? Promise.resolve([]) : waitingCallers(step.client, queueSid),
-    named === undefined ? Promise.resolve(undefined) : within(step, 'call outcome', SYNC_MS, step.store.outcomeOf(named.callSid), undefined),
+    named === undefined ? Promise.resolve(undefined) : within(step, 'call outcome', SYNC_READ_MS, step.store.outcomeOf(named.callSid), undefined),
   ]);
   // A caller whose outcome is settled (asked for a callback, say) may still be on their way out of the queue.
   const settled = named !== undefined && outcome !== undefined ? named.callSid : undefined;
@@ -104,7 +102,7 @@ async function pull(
       // Round 3: the dequeue itself (Twilio's first-wins claim) and, alongside, the caller's details.
       const [result, caller] = await Promise.all([
         pullCaller(step.client, queueSid ?? '', target.callSid, url),
-        named?.callSid === target.callSid ? Promise.resolve(named) : detailsOf(step, [target]).then((d) => d[0] ?? bare(target)),
+        named?.callSid === target.callSid ? Promise.resolve(named) : callerDetails(step, target.callSid, undefined),
       ]);
       if (result === 'gone') {
         response.message(replies.tooLate(caller));
@@ -131,14 +129,7 @@ async function status(step: Step, response: MessagingResponse): Promise<Messagin
 
 /** One parallel round of record fetches; a caller without a record is shown by reference alone. */
 async function detailsOf(step: Step, waiting: WaitingCaller[]): Promise<CallRecord[]> {
-  return Promise.all(waiting.map(async (w) => {
-    const record = await step.store.callByReference(w.reference).catch(() => undefined);
-    return record?.callSid === w.callSid ? record : bare(w);
-  }));
-}
-
-function bare(w: WaitingCaller): CallRecord {
-  return { callSid: w.callSid, reference: w.reference, place: '', arrivedAt: 0 };
+  return Promise.all(waiting.map((w) => callerDetails(step, w.callSid, undefined)));
 }
 
 function whyGone(outcome: OutcomeRecord | undefined): string {

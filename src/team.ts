@@ -20,6 +20,9 @@ export async function textMembers(step: Step, members: readonly Member[], body: 
   });
 }
 
+/** How long a step waits for a Sync read it can do without (details, an outcome) before going on. */
+export const SYNC_READ_MS = 2000;
+
 export function memberByNumber(step: Step, number: string | null | undefined): Member | undefined {
   return step.config.members.find((m) => m.number === number);
 }
@@ -54,7 +57,7 @@ export async function within<T>(step: Step, what: string, ms: number, promise: P
 export async function callerDetails(step: Step, callSid: string, from: string | undefined): Promise<CallRecord> {
   const reference = callReference(callSid);
   const fallback: CallRecord = { callSid, reference, place: '', arrivedAt: Date.now(), ...(from === undefined ? {} : { number: from }) };
-  const record = await within(step, 'caller details', 2000, step.store.callByReference(reference), undefined);
+  const record = await within(step, 'caller details', SYNC_READ_MS, step.store.callByReference(reference), undefined);
   return record !== undefined && record.callSid === callSid ? record : fallback;
 }
 
