@@ -5,7 +5,7 @@
 import { DEFAULT_PROMPTS } from '../src/config';
 import { HOLD_KEYS } from '../src/hold';
 import { notices } from '../src/messages';
-import { defineStep, voiceResponse } from '../src/step';
+import { defineStep, sayAndLeave, voiceResponse } from '../src/step';
 import { reportOutcome } from '../src/team';
 import { fromNumber, numberParam, param, sidParam } from '../src/webhook';
 
@@ -16,16 +16,10 @@ export const handler = defineStep({
     const digits = param(event, 'Digits');
     const callSid = sidParam(event, 'CallSid', 'CA');
     const from = fromNumber(event);
-    if (digits === HOLD_KEYS.voicemail) {
-      response.say('OK.');
-      response.leave();
-      return response;
-    }
+    if (digits === HOLD_KEYS.voicemail) return sayAndLeave('OK.');
+    // Nobody could call back a withheld number: a message is the next best thing.
     if (digits === HOLD_KEYS.callback && from === undefined) {
-      // Nobody could call back a withheld number: a message is the next best thing.
-      response.say('Sorry, we cannot see your number to call you back. Please leave it in a message.');
-      response.leave();
-      return response;
+      return sayAndLeave('Sorry, we cannot see your number to call you back. Please leave it in a message.');
     }
     if (digits === HOLD_KEYS.callback && callSid !== undefined) {
       const waited = numberParam(event, 'QueueTime');
@@ -42,10 +36,5 @@ export const handler = defineStep({
     response.say('Sorry, that key is not an option.');
     return response;
   },
-  fallback: () => {
-    const response = voiceResponse();
-    response.say(DEFAULT_PROMPTS.unavailable);
-    response.leave();
-    return response;
-  },
+  fallback: () => sayAndLeave(DEFAULT_PROMPTS.unavailable),
 });

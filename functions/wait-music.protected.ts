@@ -4,7 +4,7 @@
  */
 import { DEFAULT_PROMPTS } from '../src/config';
 import { holdLoop } from '../src/hold';
-import { defineStep, voiceResponse } from '../src/step';
+import { defineStep, sayAndLeave } from '../src/step';
 import { numberParam } from '../src/webhook';
 
 export const handler = defineStep({
@@ -18,11 +18,5 @@ export const handler = defineStep({
       url: step.url,
     });
   },
-  // Inside the queue only <Leave/> reaches voicemail (the Enqueue action takes it from there).
-  fallback: () => {
-    const response = voiceResponse();
-    response.say(DEFAULT_PROMPTS.unavailable);
-    response.leave();
-    return response;
-  },
+  fallback: () => sayAndLeave(DEFAULT_PROMPTS.unavailable),
 });

@@ -1,6 +1,6 @@
 /** What a waiting caller hears in one loop of the queue's wait document. */
 import { Prompts } from './config';
-import { Step, voiceResponse, VoiceResponse } from './step';
+import { sayAndLeave, Step, voiceResponse, VoiceResponse } from './step';
 
 export const HOLD_MUSIC = '/hold-music.wav';
 /** Keys a waiting caller can press; the hold-options prompt names them. */
@@ -19,13 +19,9 @@ export interface HoldInput {
 }
 
 export function holdLoop(input: HoldInput): VoiceResponse {
+  // The Enqueue action takes a caller who leaves at the maximum wait to voicemail.
+  if (input.queueTime >= input.maxWaitSeconds) return sayAndLeave(input.prompts.maxWait);
   const response = voiceResponse();
-  if (input.queueTime >= input.maxWaitSeconds) {
-    // <Leave/> hands the caller to the Enqueue action, which takes them to voicemail.
-    response.say(input.prompts.maxWait);
-    response.leave();
-    return response;
-  }
   const gather = response.gather({ numDigits: 1, timeout: 1, action: input.url('/hold-key'), method: 'POST', actionOnEmptyResult: false });
   const first = input.queueTime < FIRST_LOOP_WITHIN_SECONDS;
   if (first) gather.say(input.prompts.greeting);

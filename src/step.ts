@@ -87,6 +87,17 @@ export function messagingResponse(): MessagingResponse {
   return new TwimlMessagingResponse();
 }
 
+/**
+ * Out of the queue with a word: inside the queue only <Leave/> gets out, and the Enqueue action
+ * (/queue-result) then takes the caller on, to voicemail or the callback goodbye.
+ */
+export function sayAndLeave(prompt: string): VoiceResponse {
+  const response = voiceResponse();
+  response.say(prompt);
+  response.leave();
+  return response;
+}
+
 /** The safe path for a caller whenever something is wrong: an apology, then voicemail (which needs nothing configured). */
 export function apologiseToVoicemail(url: Step['url'], prompt: string): VoiceResponse {
   const response = voiceResponse();
