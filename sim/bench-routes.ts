@@ -48,7 +48,7 @@ export interface RouteCase {
 export function storeCaller(world: World, callSid: string): CallRecord {
   const record: CallRecord = {
     callSid, reference: callReference(callSid), name: CALLER.name, number: CALLER.number,
-    place: `${CALLER.city} ${CALLER.state} ${CALLER.country}`, arrivedAt: Date.now(),
+    place: `${CALLER.city} ${CALLER.state} ${CALLER.country}`,
   };
   world.standIn.setSyncItem(MAPS.calls, record.reference, record);
   return record;

@@ -16,8 +16,6 @@ export interface CallRecord {
   name?: string;
   number?: string;
   place: string;
-  /** Epoch milliseconds. */
-  arrivedAt: number;
 }
 
 export type Outcome = 'connected' | 'voicemail' | 'callback' | 'missed';
@@ -150,7 +148,7 @@ function isTransient(error: unknown): boolean {
 function isCallRecord(data: unknown): data is CallRecord {
   if (typeof data !== 'object' || data === null) return false;
   const r = data as Record<string, unknown>;
-  return typeof r.callSid === 'string' && typeof r.reference === 'string' && typeof r.place === 'string' && typeof r.arrivedAt === 'number';
+  return typeof r.callSid === 'string' && typeof r.reference === 'string' && typeof r.place === 'string';
 }
 
 function isOutcomeRecord(data: unknown): data is OutcomeRecord {

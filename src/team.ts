@@ -56,7 +56,7 @@ export async function within<T>(step: Step, what: string, ms: number, promise: P
 /** A caller's details for a text: the stored record when there is one, else what this webhook says. */
 export async function callerDetails(step: Step, callSid: string, from: string | undefined): Promise<CallRecord> {
   const reference = callReference(callSid);
-  const fallback: CallRecord = { callSid, reference, place: '', arrivedAt: Date.now(), ...(from === undefined ? {} : { number: from }) };
+  const fallback: CallRecord = { callSid, reference, place: '', ...(from === undefined ? {} : { number: from }) };
   const record = await within(step, 'caller details', SYNC_READ_MS, step.store.callByReference(reference), undefined);
   return record !== undefined && record.callSid === callSid ? record : fallback;
 }

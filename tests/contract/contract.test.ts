@@ -192,7 +192,7 @@ describeContract('every REST request the functions make, against the contract', 
 
   it('a new caller with the reference of an old record replaces it (item update)', async () => {
     const callSid = newCallSid();
-    twilio.setSyncItem(MAPS.calls, callReference(callSid), { callSid: 'CA-old', reference: callReference(callSid), place: '', arrivedAt: 0 });
+    twilio.setSyncItem(MAPS.calls, callReference(callSid), { callSid: 'CA-old', reference: callReference(callSid), place: '' });
     await invoke(incomingCall, { CallSid: callSid, From: '+16175550124', To: TWILIO_NUMBER });
     expect(twilio.syncItems(MAPS.calls)?.get(callReference(callSid))?.data).toMatchObject({ callSid });
     expect(operations()).toContain('UpdateSyncMapItem');

@@ -670,7 +670,7 @@ function refill(): void {
     const reference = callReference(callSid);
     const record = twilio.syncItems(MAPS.calls)?.get(reference)?.data as { callSid?: unknown } | undefined;
     if (record?.callSid !== callSid) {
-      twilio.setSyncItem(MAPS.calls, reference, { callSid, reference, name: POOL_NAMES[i], place: 'BOSTON MA', arrivedAt: Date.now(), number: `+1617555010${i}` });
+      twilio.setSyncItem(MAPS.calls, reference, { callSid, reference, name: POOL_NAMES[i], place: 'BOSTON MA', number: `+1617555010${i}` });
     }
   });
 }
