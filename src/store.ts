@@ -4,19 +4,15 @@
  * - outcomes: each call's single outcome; creating the item is an atomic first-wins claim (54208 on a second try).
  * - team: members who paused their new-call texts.
  */
+import type { Caller } from './caller';
 import { Config } from './config';
 import { failureOf, TwilioClient } from './twilio-api';
 
 export const MAPS = { calls: 'pull-phone-calls', outcomes: 'pull-phone-outcomes', team: 'pull-phone-team' } as const;
 type MapName = (typeof MAPS)[keyof typeof MAPS];
 
-export interface CallRecord {
-  callSid: string;
-  reference: string;
-  name?: string;
-  number?: string;
-  place: string;
-}
+/** What is stored of a waiting caller: the team-facing description (caller.ts), kept by reference. */
+export type CallRecord = Caller;
 
 export type Outcome = 'connected' | 'voicemail' | 'callback' | 'missed';
 
