@@ -6,10 +6,9 @@ import { DEFAULT_PROMPTS } from '../../src/config';
 import { isNewCallText, MemberPhone } from '../../sim/phones';
 import { reports, reportsAbout } from '../../sim/reports';
 import { Scene, TEST_TWILIO_NUMBER, trace, World } from '../../sim/scenario';
+import { ANN, BOB } from '../support/harness';
 import { SimCall, Simulator } from '../../sim/voice';
 
-const ANN = { name: 'Ann', number: '+15551230001' };
-const BOB = { name: 'Bob', number: '+15551230002' };
 const JANE = { from: '+16175550101', city: 'Boston', state: 'MA', country: 'US' };
 const KEN = { from: '+13125550102', city: 'Chicago', state: 'IL', country: 'US' };
 

@@ -4,9 +4,8 @@ import { join } from 'node:path';
 import { DEFAULT_PROMPTS } from '../../src/config';
 import { reportsAbout } from '../../sim/reports';
 import { World } from '../../sim/scenario';
+import { ANN, BOB } from '../support/harness';
 
-const ANN = { name: 'Ann', number: '+15551230001' };
-const BOB = { name: 'Bob', number: '+15551230002' };
 const JANE = { from: '+16175550101', city: 'Boston', state: 'MA', country: 'US' };
 
 let world: World;
