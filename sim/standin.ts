@@ -6,6 +6,7 @@
  */
 import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
 import { AddressInfo } from 'node:net';
+import { SegmentedMessage } from 'sms-segments-calculator';
 
 export interface RecordedRequest {
   method: string;
@@ -427,14 +428,12 @@ function snake(name: string): string {
   return name.replace(/([a-z])([A-Z])/g, '$1_$2').toLowerCase();
 }
 
-/** SMS segments as Twilio bills them: GSM-7 160 (153 when split), else UCS-2 70 (67). */
+/**
+ * SMS segments as Twilio bills them, counted by Twilio's own segment calculator (sms-segments-calculator):
+ * GSM-7 with its extension table (€, [, ] … take two septets), UCS-2 in 16-bit units (an emoji takes two).
+ */
 export function segments(body: string): number {
-  const gsm = /^[@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !"#¤%&'()*+,\-./0-9:;<=>?¡A-ZÄÖÑÜ§¿a-zäöñüà]*$/.test(body);
-  const single = gsm ? 160 : 70;
-  const multi = gsm ? 153 : 67;
-  // eslint-disable-next-line @typescript-eslint/no-misused-spread -- Twilio counts code points, not graphemes
-  const length = [...body].length;
-  return length <= single ? 1 : Math.ceil(length / multi);
+  return new SegmentedMessage(body, 'auto').segmentsCount;
 }
 
 async function readBody(req: IncomingMessage): Promise<string> {
