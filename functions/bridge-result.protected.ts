@@ -9,7 +9,7 @@ import { logInfo } from '../src/log';
 import { notices } from '../src/messages';
 import { toE164 } from '../src/phone';
 import { apologiseToVoicemail, defineStep, voiceResponse } from '../src/step';
-import { callerDetails, memberByNumber, reportMissed, textMembers } from '../src/team';
+import { callerDetails, memberByNumber, reportMissed, teamInTurn, textMembers } from '../src/team';
 import { fromNumber, param, sidParam } from '../src/webhook';
 
 export const handler = defineStep({
@@ -36,7 +36,7 @@ export const handler = defineStep({
         await reportMissed(step, callSid, from);
       } else {
         const caller = await callerDetails(step, callSid, from);
-        await textMembers(step, step.config.members, notices.notAnswered(member, caller, reason(status)));
+        await textMembers(step, teamInTurn(step.config.members, callSid), notices.notAnswered(member, caller, reason(status)));
         logInfo(step.name, `caller ${caller.reference} not connected (${reason(status)}); to voicemail`);
       }
     }

@@ -9,9 +9,9 @@ import { logError, logInfo } from '../src/log';
 import { newCallText } from '../src/messages';
 import { maskNumber } from '../src/phone';
 import { callReference } from '../src/reference';
-import { apologiseToVoicemail, defineStep, Step, voiceResponse } from '../src/step';
+import { apologiseToVoicemail, defineStep, Step, voiceResponse, VoiceResponse } from '../src/step';
 import { CallRecord } from '../src/store';
-import { textMembers, within } from '../src/team';
+import { teamInTurn, textMembers, within } from '../src/team';
 import { describeFailure } from '../src/twilio-api';
 import { fromNumber, param, sidParam, WebhookEvent } from '../src/webhook';
 
@@ -39,7 +39,7 @@ export const handler = defineStep({
       callSid, reference: callReference(callSid), place,
       ...(name === undefined ? {} : { name }), ...(number === undefined ? {} : { number }),
     };
-    const notified = step.config.members.filter((m) => !paused.has(m.number));
+    const notified = teamInTurn(step.config.members, callSid).filter((m) => !paused.has(m.number));
     await within(step, 'texting the team', NOTIFY_MS, Promise.all([
       textMembers(step, notified, newCallText(caller, step.config.keywords)),
       step.store.saveCall(caller).catch((error: unknown) => {
@@ -48,15 +48,19 @@ export const handler = defineStep({
     ]), undefined);
     logInfo(step.name, `caller ${caller.reference} (${maskNumber(number)}) queued; ${notified.length} of ${step.config.members.length} members texted`);
 
-    const response = voiceResponse();
-    response.enqueue(
-      { waitUrl: step.url('/wait-music'), waitUrlMethod: 'POST', action: step.url('/queue-result'), method: 'POST' },
-      step.config.queueName,
-    );
-    return response;
+    return enqueue(step.url, step.config.queueName);
   },
-  fallback: (url) => apologiseToVoicemail(url, DEFAULT_PROMPTS.unavailable),
+  // Out of time (Twilio slow), the caller is queued all the same: a member can still find them with STATUS or a bare Y.
+  fallback: (url, _event, why, _reached, config) => (why === 'late' && config !== undefined
+    ? enqueue(url, config.queueName)
+    : apologiseToVoicemail(url, DEFAULT_PROMPTS.unavailable)),
 });
+
+function enqueue(url: Step['url'], queueName: string): VoiceResponse {
+  const response = voiceResponse();
+  response.enqueue({ waitUrl: url('/wait-music'), waitUrlMethod: 'POST', action: url('/queue-result'), method: 'POST' }, queueName);
+  return response;
+}
 
 /** CallerName when Twilio sends one; else, if enabled, Lookup's caller_name within the time budget. */
 async function callerName(step: Step, event: WebhookEvent, number: string | undefined): Promise<string | undefined> {

@@ -3,7 +3,7 @@
  * A caller who hung up is reported as missed, once; one who left (key 1 or the maximum wait) goes to voicemail.
  */
 import { DEFAULT_PROMPTS } from '../src/config';
-import { logInfo } from '../src/log';
+import { logError, logInfo } from '../src/log';
 import { apologiseToVoicemail, defineStep, voiceResponse } from '../src/step';
 import { reportMissed, SYNC_READ_MS, within } from '../src/team';
 import { fromNumber, numberParam, param, sidParam } from '../src/webhook';
@@ -13,11 +13,25 @@ export const handler = defineStep({
   run: async (step, event) => {
     const result = param(event, 'QueueResult');
     switch (result) {
+      case 'redirected': {
+        // A member pulled the caller by REST. Whether Twilio then runs the dequeue's Url or this answer is
+        // unverified (TWILIO-NOTES.md), so this answer sends the caller to the same place the pull recorded.
+        const callSid = sidParam(event, 'CallSid', 'CA');
+        const pull = callSid === undefined ? undefined : await within(step, 'pull claim', SYNC_READ_MS, step.store.pullOf(callSid), undefined);
+        const response = voiceResponse();
+        if (pull !== undefined && isOwnUrl(pull.url, step.url('/'))) {
+          response.redirect({ method: 'POST' }, pull.url);
+          return response;
+        }
+        // No pull on record (or unreadable): voicemail, never silence, should this answer be the one that runs.
+        logError(step.name, 'caller redirected out of the queue with no readable pull claim; answering with voicemail');
+        response.redirect({ method: 'POST' }, step.url('/voicemail'));
+        return response;
+      }
       case 'bridged':
       case 'bridging-in-process':
-      case 'redirected':
       case 'redirected-from-bridged':
-        // A member pulled the caller: the URL they were pulled to now runs the call.
+        // A <Dial><Queue> bridge, which Pull Phone does not use: the bridge owns the call.
         return voiceResponse();
       case 'leave': {
         // The caller chose voicemail, waited the maximum, or asked for a callback (which /hold-key settled).
@@ -50,3 +64,12 @@ export const handler = defineStep({
   },
   fallback: (url) => apologiseToVoicemail(url, DEFAULT_PROMPTS.unavailable),
 });
+
+/** A URL our own pull wrote, on our own domain: nothing else is ever redirected to. */
+function isOwnUrl(url: string, root: string): boolean {
+  try {
+    return new URL(url).origin === new URL(root).origin;
+  } catch {
+    return false;
+  }
+}

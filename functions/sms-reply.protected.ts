@@ -5,14 +5,15 @@
  */
 import { parseCommand } from '../src/commands';
 import { Member } from '../src/config';
-import { logInfo } from '../src/log';
+import { logError, logInfo } from '../src/log';
 import { replies, sentToVoicemailText, takenText } from '../src/messages';
 import { maskNumber, toE164 } from '../src/phone';
 import { choosePull } from '../src/pull';
-import { findQueueSid, pullCaller, waitingCallers, WaitingCaller } from '../src/queue';
+import { findQueueSid, pullCaller, waitingCallers, WaitingCaller, whereIs } from '../src/queue';
 import { defineStep, messagingResponse, MessagingResponse, Step } from '../src/step';
 import { CallRecord, OutcomeRecord } from '../src/store';
 import { callerDetails, memberByNumber, SYNC_READ_MS, within } from '../src/team';
+import { REST_TIMEOUT_MS } from '../src/twilio-api';
 import { param } from '../src/webhook';
 
 /** Callers named in a list reply; more would not fit one text. */
@@ -54,9 +55,10 @@ export const handler = defineStep({
     }
   },
   // Misconfigured: we cannot tell members from strangers, so nobody is answered (the log says what to fix).
-  fallback: (_url, _event, why) => {
+  // Late or failed after claiming a caller: the dequeue may have happened, so never "send that again".
+  fallback: (_url, _event, why, reached) => {
     const response = messagingResponse();
-    if (why === 'failed') response.message(replies.tryAgain());
+    if (why !== 'misconfigured') response.message(reached.has('claimed') ? replies.pullMayHaveWorked() : replies.tryAgain());
     return response;
   },
 });
@@ -72,9 +74,10 @@ async function pull(
     reference === undefined ? Promise.resolve(undefined) : within(step, 'caller details', SYNC_READ_MS, step.store.callByReference(reference), undefined),
   ]);
   // Round 2: who is waiting, and what became of the named caller if they are gone.
-  const [waiting, outcome] = await Promise.all([
+  const [waiting, outcome, pulledBy] = await Promise.all([
     queueSid === undefined ? Promise.resolve([]) : waitingCallers(step.client, queueSid),
     named === undefined ? Promise.resolve(undefined) : within(step, 'call outcome', SYNC_READ_MS, step.store.outcomeOf(named.callSid), undefined),
+    named === undefined ? Promise.resolve(undefined) : within(step, 'pull claim', SYNC_READ_MS, step.store.pullOf(named.callSid), undefined),
   ]);
   // A caller whose outcome is settled (asked for a callback, say) may still be on their way out of the queue.
   const settled = named !== undefined && outcome !== undefined ? named.callSid : undefined;
@@ -86,7 +89,9 @@ async function pull(
     case 'not-waiting':
       response.message(named === undefined
         ? replies.noSuchCaller(decision.reference, step.config.keywords)
-        : replies.noLongerWaiting(decision.reference, whyGone(outcome)));
+        : pulledBy !== undefined && (outcome === undefined || outcome.outcome === 'connected')
+          ? replies.takenBy(pulledBy.memberNumber === member.number ? 'you' : pulledBy.member, pulledBy.action, named)
+          : replies.noLongerWaiting(decision.reference, whyGone(outcome)));
       return response;
     case 'choose': {
       // Round 3: details of the longest-waiting few.
@@ -99,13 +104,34 @@ async function pull(
       const url = action === 'accept'
         ? step.url('/bridge', { member: member.number })
         : step.url('/voicemail');
-      // Round 3: the dequeue itself (Twilio's first-wins claim) and, alongside, the caller's details.
-      const [result, caller] = await Promise.all([
-        pullCaller(step.client, queueSid ?? '', target.callSid, url),
+      // Round 3: claim the pull in Sync, first wins, before any dequeue: Twilio may let two dequeues of one caller
+      // both succeed (unverified), and only the member holding the claim is ever told the caller is theirs.
+      // Alongside, the caller's details.
+      const [claim, caller] = await Promise.all([
+        step.store.claimPull(target.callSid, { member: member.name, memberNumber: member.number, action, url }).catch(() => undefined),
         named?.callSid === target.callSid ? Promise.resolve(named) : callerDetails(step, target.callSid, undefined),
       ]);
-      if (result === 'gone') {
-        response.message(replies.tooLate(caller));
+      if (claim === undefined) {
+        // Sync could not say: nothing has been dequeued, so asking again is safe.
+        response.message(replies.tryAgain());
+        return response;
+      }
+      // The same member's earlier reply holds the claim (its dequeue was left unsure): theirs to retry.
+      const again = !claim.won && claim.by?.memberNumber === member.number && claim.by.url === url;
+      if (!claim.won && !again) {
+        response.message(claim.by === undefined ? replies.tooLate(caller) : replies.takenBy(claim.by.member, claim.by.action, caller));
+        return response;
+      }
+      step.reached.add('claimed');
+      // Round 4: the dequeue. Only the claim holder gets here.
+      const pulled = await dequeue(step, queueSid ?? '', target.callSid, url);
+      if (pulled === 'gone') {
+        response.message(again ? replies.alreadyYours(caller) : replies.tooLate(caller));
+        return response;
+      }
+      if (pulled === 'unsure') {
+        logError(step.name, `caller ${target.reference}: Twilio did not say whether the dequeue happened; member told it may still work`);
+        response.message(replies.pullUnsure(caller, step.config.keywords));
         return response;
       }
       logInfo(step.name, `caller ${target.reference} pulled to ${action === 'accept' ? 'a member' : 'voicemail'}`);
@@ -117,6 +143,32 @@ async function pull(
       return response;
     }
   }
+}
+
+/**
+ * Dequeue a claimed caller. A time-out or 5xx is checked before the member is answered: still waiting means
+ * it did not happen (tried once more, then the claim is released); out of the queue and on the line means it did.
+ */
+async function dequeue(step: Step, queueSid: string, callSid: string, url: string): Promise<'pulled' | 'gone' | 'unsure'> {
+  const first = await pullCaller(step.client, queueSid, callSid, url);
+  if (first !== 'unknown') return first;
+  step.reached.add('dequeue-unknown');
+  const where = await whereIs(step.client, queueSid, callSid);
+  if (where === 'moved') return 'pulled';
+  if (where !== 'waiting') return where === 'gone' ? 'gone' : 'unsure';
+  // Still waiting: the first request did not move them (yet). We hold the claim, so one more try is safe.
+  if (step.remainingMs() > 2 * REST_TIMEOUT_MS) {
+    const second = await pullCaller(step.client, queueSid, callSid, url);
+    if (second === 'pulled') return 'pulled';
+    // Refused or unknown: the first request may have landed meanwhile.
+    const after = await whereIs(step.client, queueSid, callSid);
+    if (after === 'moved') return 'pulled';
+    if (after === 'gone') return 'gone';
+    if (after === 'unknown') return 'unsure';
+  }
+  // Still waiting. A request Twilio has not answered may yet be carried out, so the claim stays this member's:
+  // their next reply retries the dequeue, nobody else's can pull the caller twice.
+  return 'unsure';
 }
 
 async function status(step: Step, response: MessagingResponse): Promise<MessagingResponse> {

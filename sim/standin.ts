@@ -69,6 +69,8 @@ export type FaultInjector = (request: { method: string; host: string; path: stri
 export type RequestValidator = (request: { method: string; host: string; path: string; params: Record<string, string> }) => string | undefined;
 
 const MAX_PAGE_2010 = 1000;
+/** How close (on the stand-in's clock) two dequeues must be to race under V6 'both-succeed'. */
+const CONCURRENT_DEQUEUE_MS = 2000;
 const MAX_PAGE_SYNC = 100;
 
 export class TwilioStandIn {
@@ -81,6 +83,8 @@ export class TwilioStandIn {
   readonly callerNames = new Map<string, string>();
   /** Recordings by SID, with the call they belong to (the voice side adds them as recording starts). */
   readonly recordings = new Map<string, { sid: string; callSid: string; status: string; duration: number }>();
+  /** Status of each call the voice side knows ('in-progress', 'completed'), for GET Calls/{CallSid}. */
+  readonly callStatus = new Map<string, string>();
   /** Incoming phone numbers of the account, by SID. */
   readonly numbers = new Map<string, Record<string, string>>();
   latencyMs: number;
@@ -90,6 +94,13 @@ export class TwilioStandIn {
   onMessage: MessageListener | undefined;
   readonly now: () => number;
 
+  /**
+   * V6, two dequeues of one caller at the same moment. 'first-wins': the second is refused (4xx), as the
+   * member-resource docs say of a second request; 'both-succeed': both answer 200 and the last Url wins.
+   * Atomicity under a race is undocumented (TWILIO-NOTES.md, Queues).
+   */
+  concurrentDequeues: 'first-wins' | 'both-succeed' = 'first-wins';
+  private readonly dequeuedAt = new Map<string, { at: number; json: unknown }>();
   private readonly sync = new Map<string, Map<string, SyncItem>>();
   private server: Server | undefined;
   private counter = 0;
@@ -143,7 +154,10 @@ export class TwilioStandIn {
     this.callerNames.clear();
     this.numbers.clear();
     this.recordings.clear();
+    this.callStatus.clear();
+    this.dequeuedAt.clear();
     this.faults = undefined;
+    this.concurrentDequeues = 'first-wins';
     this.validator = undefined;
     this.onDequeue = undefined;
     this.onMessage = undefined;
@@ -267,6 +281,18 @@ export class TwilioStandIn {
       if ((m = new RegExp(`^${api}/Queues/(QU\\w+)/Members/(\\w+)\\.json$`).exec(path)) !== null && method === 'POST') {
         return this.dequeue(m[1] ?? '', m[2] ?? '', p);
       }
+      if ((m = new RegExp(`^${api}/Queues/(QU\\w+)/Members/(CA\\w+)\\.json$`).exec(path)) !== null && method === 'GET') {
+        const queue = this.queues.get(m[1] ?? '');
+        const index = queue?.members.findIndex((member) => member.callSid === m?.[2]) ?? -1;
+        const member = queue?.members[index];
+        if (queue === undefined || member === undefined) return [404, twilioError(404, 20404, 'The requested resource was not found')];
+        return [200, this.memberJson(queue, member, index)];
+      }
+      if ((m = new RegExp(`^${api}/Calls/(CA\\w+)\\.json$`).exec(path)) !== null && method === 'GET') {
+        const status = this.callStatus.get(m[1] ?? '');
+        if (status === undefined) return [404, twilioError(404, 20404, 'The requested resource was not found')];
+        return [200, { sid: m[1], account_sid: account, status, uri: `${api}/Calls/${m[1] ?? ''}.json` }];
+      }
       if ((m = new RegExp(`^${api}/Calls/(CA\\w+)/Recordings\\.json$`).exec(path)) !== null && method === 'GET') {
         const list = [...this.recordings.values()].filter((r) => r.callSid === m?.[1]).slice(0, pageSize(p, MAX_PAGE_2010)).map((r) => ({
           sid: r.sid, call_sid: r.callSid, status: r.status, duration: String(r.duration), account_sid: account,
@@ -320,10 +346,18 @@ export class TwilioStandIn {
     if (p.Url === undefined) return [400, twilioError(400, 21205, 'Url parameter is required.')];
     const index = callSid === 'Front' ? 0 : queue.members.findIndex((m) => m.callSid === callSid);
     const member = queue.members[index];
-    // Dequeued once, a member is gone: a second update is refused. This is Pull Phone's first-wins rule.
+    // V6 'both-succeed': a dequeue arriving while an earlier one of the same caller is still settling (within
+    // CONCURRENT_DEQUEUE_MS) also answers 200, and its Url replaces the first (the last one wins).
+    const earlier = this.dequeuedAt.get(callSid);
+    if (member === undefined && this.concurrentDequeues === 'both-succeed' && earlier !== undefined && this.now() - earlier.at <= CONCURRENT_DEQUEUE_MS) {
+      this.onDequeue?.(callSid, p.Url, p.Method ?? 'POST');
+      return [200, earlier.json];
+    }
+    // V6 'first-wins' (the member-resource docs): dequeued once, a member is gone and a second update is refused.
     if (member === undefined) return [404, twilioError(404, 20404, 'The requested resource was not found')];
     const json = this.memberJson(queue, member, index);
     queue.members.splice(index, 1);
+    this.dequeuedAt.set(member.callSid, { at: this.now(), json });
     this.onDequeue?.(member.callSid, p.Url, p.Method ?? 'POST');
     return [200, json];
   }

@@ -41,9 +41,23 @@ export function sentToVoicemailText(member: Member, caller: CallerInfo): string 
   return fit(`${member.name} sent ${who(caller)}`, ` (${caller.reference}) to voicemail.`);
 }
 
+/** Twilio adds about five seconds to every <Dial timeout> (twilio.com/docs/voice/twiml/dial): the phone rings that much longer. */
+export const DIAL_BUFFER_SECONDS = 5;
+
 export const replies = {
+  /** `ringSeconds` is the Dial timeout; the member is told how long their phone really rings. */
   connecting: (caller: CallerInfo, ringSeconds: number): string =>
-    fit(`Calling you now for ${who(caller)}`, ` (${caller.reference}). Answer and press 1 within ${ringSeconds}s to connect.`),
+    fit(`Calling you now for ${who(caller)}`, ` (${caller.reference}). Answer and press 1 within ${ringSeconds + DIAL_BUFFER_SECONDS}s to connect.`),
+  /** Another member's pull of this caller came first (claimed in Sync before any dequeue). */
+  takenBy: (by: string, action: 'accept' | 'voicemail', caller: CallerInfo): string =>
+    fit(`Too late: ${by} ${action === 'accept' ? 'took' : 'sent'} ${who(caller)}`, ` (${caller.reference})${action === 'accept' ? '' : ' to voicemail'}.`),
+  /** This member's own earlier reply already pulled the caller (a repeated text). */
+  alreadyYours: (caller: CallerInfo): string =>
+    fit(`You already took ${who(caller)}`, ` (${caller.reference}): your phone rings, or the caller has left.`),
+  /** Twilio did not say whether the dequeue happened: never "send again", a second pull could follow the first. */
+  pullMayHaveWorked: (): string => 'Twilio is slow: your reply may still have worked. If your phone has not rung in a minute, ask for the waiting list.',
+  pullUnsure: (caller: CallerInfo, keywords: Keywords): string =>
+    fit(`Twilio is slow: taking ${who(caller)}`, ` (${caller.reference}) may still work. If your phone has not rung in a minute, text ${keywords.status[0] ?? 'STATUS'}.`),
   toVoicemail: (caller: CallerInfo): string => fit(`OK: ${who(caller)}`, ` (${caller.reference}) is going to voicemail.`),
   tooLate: (caller: CallerInfo): string =>
     fit(`Too late: ${who(caller)}`, ` (${caller.reference}) was just taken by another member or hung up.`),
@@ -88,6 +102,9 @@ export const notices = {
     const back = caller.number === undefined ? ' No number to call back.' : ` Call back ${caller.number}`;
     return fit(`Twilio could not save a voicemail from ${who(caller)}`, `.${back}`);
   },
+  /** A voicemail's transcript, sent after the voicemail notice whenever Twilio delivers it (see transcript.ts). */
+  transcript: (caller: CallerInfo, text: string): string =>
+    fit(`Transcript, voicemail from ${clip(describeCaller(caller), 30)} (${caller.reference}): "${cleanLabel(text, 300)}`, '"', 306),
   /**
    * The one text that may run to two segments: a recording link alone is over 120 characters.
    * The transcription gets what room is left.

@@ -24,15 +24,30 @@ export async function waitingCallers(client: TwilioClient, queueSid: string): Pr
 }
 
 /**
- * Twilio lets a queue member be dequeued by CallSid once: a second attempt is refused.
- * That refusal is our first-wins rule when two members pull the same caller.
+ * Dequeue one caller to `url`. A refusal (4xx) means they are no longer in the queue. A time-out or 5xx is
+ * 'unknown': Twilio may have moved them all the same (TWILIO-NOTES.md), see `whereIs`.
+ * Whether two dequeues at the same moment can both succeed is unverified: callers claim the pull in Sync first.
  */
-export async function pullCaller(client: TwilioClient, queueSid: string, callSid: string, url: string): Promise<'pulled' | 'gone'> {
+export async function pullCaller(client: TwilioClient, queueSid: string, callSid: string, url: string): Promise<'pulled' | 'gone' | 'unknown'> {
   try {
     await client.queues(queueSid).members(callSid).update({ url, method: 'POST' });
     return 'pulled';
   } catch (error) {
-    if (isRefusal(error)) return 'gone';
-    throw error;
+    return isRefusal(error) ? 'gone' : 'unknown';
   }
+}
+
+/**
+ * After an ambiguous dequeue: is the caller still waiting, gone (call over), or out of the queue and still
+ * on the line (so our dequeue, the only one the pull claim allows, moved them)? Both asked in parallel.
+ */
+export async function whereIs(client: TwilioClient, queueSid: string, callSid: string): Promise<'waiting' | 'moved' | 'gone' | 'unknown'> {
+  const [member, call] = await Promise.allSettled([
+    client.queues(queueSid).members(callSid).fetch(),
+    client.calls(callSid).fetch(),
+  ]);
+  if (member.status === 'fulfilled') return 'waiting';
+  if (!isRefusal(member.reason)) return 'unknown';
+  if (call.status === 'rejected') return 'unknown';
+  return ['completed', 'busy', 'failed', 'no-answer', 'canceled'].includes(call.value.status) ? 'gone' : 'moved';
 }

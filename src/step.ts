@@ -23,28 +23,48 @@ export interface Step {
   store: Store;
   /** Absolute URL of another of our functions. */
   url: (path: string, query?: Record<string, string | undefined>) => string;
+  /**
+   * Milestones this invocation has passed ('claimed', 'dequeuing', …). If the deadline comes first, the
+   * step's fallback sees them, so its answer can tell "nothing happened" from "it may have happened".
+   */
+  reached: Set<string>;
+  /** Milliseconds left before the step must answer. */
+  remainingMs: () => number;
 }
+
+/**
+ * Twilio stops a Function at 10 s (TWILIO-NOTES.md, functions-assets FAQ); a step that has not answered
+ * by this time answers its safe fallback instead, and what it had not finished is logged.
+ */
+export const STEP_DEADLINE_MS = 7500;
 
 type Handler = ServerlessFunctionSignature<Env, WebhookEvent & { request: { cookies: object; headers: object } }>;
 
 interface StepDefinition<R> {
   name: string;
   run: (step: Step, event: WebhookEvent) => Promise<R> | R;
-  /** What Twilio gets when the configuration is unusable or the step failed: always a safe answer. */
-  fallback: (url: Step['url'], event: WebhookEvent, why: 'misconfigured' | 'failed') => R;
+  /**
+   * What Twilio gets when the configuration is unusable, the step failed, or it ran out of time: always a safe answer.
+   * `reached` holds the milestones the step had passed (empty when misconfigured).
+   */
+  fallback: (url: Step['url'], event: WebhookEvent, why: 'misconfigured' | 'failed' | 'late', reached: ReadonlySet<string>, config?: Config) => R;
 }
 
 export function defineStep<R extends VoiceResponse | MessagingResponse>(definition: StepDefinition<R>): Handler {
   return (context: Context<Env>, event: WebhookEvent, callback: ServerlessCallback) => {
     const domain = context.DOMAIN_NAME;
     const url = (path: string, query?: Record<string, string | undefined>): string => stepUrl(domain, path, query);
+    const started = Date.now();
+    let answered = false;
     const answer = (response: R): void => {
+      if (answered) return;
+      answered = true;
       callback(null, response);
     };
     const result = readConfig(environmentOf(context));
     if (!result.ok) {
       for (const problem of result.problems) logError(definition.name, `configuration: ${problem.variable} ${problem.message}`);
-      answer(definition.fallback(url, event, 'misconfigured'));
+      answer(definition.fallback(url, event, 'misconfigured', new Set()));
       return;
     }
     const { config } = result;
@@ -54,6 +74,8 @@ export function defineStep<R extends VoiceResponse | MessagingResponse>(definiti
       name: definition.name,
       config,
       url,
+      reached: new Set(),
+      remainingMs: () => STEP_DEADLINE_MS - (Date.now() - started),
       get client() {
         return twilioClient(config);
       },
@@ -62,12 +84,21 @@ export function defineStep<R extends VoiceResponse | MessagingResponse>(definiti
         return store;
       },
     };
+    const deadline = setTimeout(() => {
+      if (answered) return;
+      logError(definition.name, `no answer after ${STEP_DEADLINE_MS} ms (reached: ${[...step.reached].join(', ') || 'nothing'}); answering with the safe fallback, unfinished work is cut short`);
+      answer(definition.fallback(url, event, 'late', step.reached, config));
+    }, STEP_DEADLINE_MS);
     Promise.resolve()
       .then(() => definition.run(step, event))
-      .then(answer, (error: unknown) => {
-      logError(definition.name, `failed (${describeFailure(error)}); answering with the safe fallback`);
-      answer(definition.fallback(url, event, 'failed'));
-    });
+      .then((response) => {
+        if (answered) logError(definition.name, `finished after the deadline (reached: ${[...step.reached].join(', ')})`);
+        answer(response);
+      }, (error: unknown) => {
+        logError(definition.name, `failed (${describeFailure(error)}); answering with the safe fallback`);
+        answer(definition.fallback(url, event, 'failed', step.reached, config));
+      })
+      .finally(() => { clearTimeout(deadline); });
   };
 }
 

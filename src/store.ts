@@ -2,8 +2,10 @@
  * What must outlive one invocation, kept in Twilio Sync maps (never in memory: many instances run).
  * - calls: a waiting caller's details by reference, for the texts about them.
  * - outcomes: each call's single outcome; creating the item is an atomic first-wins claim (54208 on a second try).
+ *   Also each call's pull (who took the caller, and where the dequeue sends them), claimed the same way.
  * - team: members who paused their new-call texts.
  */
+import { randomUUID } from 'node:crypto';
 import type { Caller } from './caller';
 import { Config } from './config';
 import { failureOf, TwilioClient } from './twilio-api';
@@ -22,6 +24,15 @@ export interface OutcomeRecord {
   member?: string;
   /** Length of the voicemail, kept for the transcription callback, which does not carry it. */
   seconds?: number;
+}
+
+/** A member's pull of a waiting caller: claimed before the dequeue, so only one member is ever told the caller is theirs. */
+export interface PullRecord {
+  member: string;
+  memberNumber: string;
+  action: 'accept' | 'voicemail';
+  /** Where the dequeue sends the caller; the Enqueue action redirects there too (TWILIO-NOTES.md: which one runs is unverified). */
+  url: string;
 }
 
 const ITEM_EXISTS = 54208;
@@ -73,7 +84,18 @@ export class Store {
 
   /** True for the one invocation that settles this call's outcome; false if another already did. */
   async claimOutcome(callSid: string, record: OutcomeRecord): Promise<boolean> {
-    return this.create(MAPS.outcomes, callSid, record, ONE_DAY);
+    return this.claim(MAPS.outcomes, callSid, record);
+  }
+
+  /** Claim the pull of a waiting caller; when another member was first, their pull is returned (if it can be read). */
+  async claimPull(callSid: string, record: PullRecord): Promise<{ won: true } | { won: false; by: PullRecord | undefined }> {
+    if (await this.claim(MAPS.outcomes, `${callSid}-pull`, record)) return { won: true };
+    return { won: false, by: await this.pullOf(callSid).catch(() => undefined) };
+  }
+
+  async pullOf(callSid: string): Promise<PullRecord | undefined> {
+    const data = await this.fetch(MAPS.outcomes, `${callSid}-pull`);
+    return isPullRecord(data) ? data : undefined;
   }
 
   async outcomeOf(callSid: string): Promise<OutcomeRecord | undefined> {
@@ -83,7 +105,25 @@ export class Store {
 
   /** Guards a notice against Twilio repeating a callback: true only the first time for this key. */
   async claimNotice(callSid: string, kind: string): Promise<boolean> {
-    return this.create(MAPS.outcomes, `${callSid}-${kind}-notice`, { sent: true }, ONE_DAY);
+    return this.claim(MAPS.outcomes, `${callSid}-${kind}-notice`, { sent: true });
+  }
+
+  /**
+   * First-wins create that survives a lost answer: a request that timed out may still have created the item,
+   * so each claim carries a token of this attempt; after a failure the create is tried once more, and an
+   * existing item with our own token is our claim.
+   */
+  private async claim(map: MapName, key: string, data: object): Promise<boolean> {
+    const token = randomUUID();
+    const record = { ...data, claim: token };
+    try {
+      return await this.create(map, key, record, ONE_DAY);
+    } catch (error) {
+      if (!isTransient(error)) throw error;
+    }
+    if (await this.create(map, key, record, ONE_DAY)) return true;
+    const existing = await this.fetch(map, key);
+    return typeof existing === 'object' && existing !== null && (existing as Record<string, unknown>).claim === token;
   }
 
   private items(map: MapName) {
@@ -145,6 +185,13 @@ function isCallRecord(data: unknown): data is CallRecord {
   if (typeof data !== 'object' || data === null) return false;
   const r = data as Record<string, unknown>;
   return typeof r.callSid === 'string' && typeof r.reference === 'string' && typeof r.place === 'string';
+}
+
+function isPullRecord(data: unknown): data is PullRecord {
+  if (typeof data !== 'object' || data === null) return false;
+  const r = data as Record<string, unknown>;
+  return typeof r.member === 'string' && typeof r.memberNumber === 'string' && typeof r.url === 'string'
+    && (r.action === 'accept' || r.action === 'voicemail');
 }
 
 function isOutcomeRecord(data: unknown): data is OutcomeRecord {

@@ -8,6 +8,12 @@ export type TwilioClient = Twilio;
 let cached: { key: string; client: TwilioClient } | undefined;
 
 /**
+ * Longest wait for one REST request. twilio-node waits 30 s by default, while Twilio stops a Function at 10 s
+ * (TWILIO-NOTES.md, functions-assets FAQ): a step must be able to give up on a request and still answer.
+ */
+export const REST_TIMEOUT_MS = 2500;
+
+/**
  * Built from the project's own `twilio` package with our credentials rather than
  * `context.getTwilioClient()`, so local runs and deployed runs use the same client version.
  */
@@ -18,7 +24,7 @@ export function twilioClient(config: Config): TwilioClient {
     // to load, and the steps a caller waits on most (hold music, bridge, voicemail) never call the API.
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const twilio = require('twilio') as typeof import('twilio');
-    cached = { key, client: twilio(config.accountSid, config.authToken) };
+    cached = { key, client: twilio(config.accountSid, config.authToken, { timeout: REST_TIMEOUT_MS }) };
   }
   return cached.client;
 }

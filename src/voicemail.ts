@@ -24,16 +24,13 @@ export function recordVoicemail(url: Step['url'], settings: VoicemailSettings): 
     finishOnKey: '#',
     recordingStatusCallback: url('/voicemail-saved'),
     recordingStatusCallbackMethod: 'POST',
+    // 'absent' too: an account may drop silent recordings, and only then does Twilio say so (TWILIO-NOTES.md, Recording).
+    recordingStatusCallbackEvent: ['completed', 'absent'],
     ...(settings.transcribe ? { transcribe: true, transcribeCallback: url('/voicemail-saved') } : {}),
   });
   // Twilio skips the action when it recorded nothing and goes on here: /voicemail-done then reports a missed call.
   response.redirect({ method: 'POST' }, url('/voicemail-done'));
   return response;
-}
-
-/** Wait for the transcription before texting the team, when one is coming. */
-export function awaitsTranscription(transcribe: boolean, seconds: number): boolean {
-  return transcribe && seconds > TRANSCRIBABLE.aboveSeconds && seconds < TRANSCRIBABLE.belowSeconds;
 }
 
 /**

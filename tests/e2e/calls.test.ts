@@ -53,7 +53,7 @@ describe('a member takes the call', () => {
     expect(call.outcome).toBe('connected');
     expect(call.heard()).toEqual([DEFAULT_PROMPTS.greeting, DEFAULT_PROMPTS.holdOptions, 'Connecting you now.', '(ringing)', '(connected to Ann)']);
     const newCall = `Call from +16175550101, Boston MA US. Reply Y ${call.reference} to take, N ${call.reference} for voicemail.`;
-    expect(ann.bodies()).toEqual([newCall, `Calling you now for +16175550101, Boston MA US (${call.reference}). Answer and press 1 within 20s to connect.`]);
+    expect(ann.bodies()).toEqual([newCall, `Calling you now for +16175550101, Boston MA US (${call.reference}). Answer and press 1 within 25s to connect.`]);
     expect(bob.bodies()).toEqual([newCall, `Ann took the call from +16175550101, Boston MA US (${call.reference}).`]);
     // Ann's phone shows the caller's own number, and she hears who it is before being connected.
     expect(ann.legs).toHaveLength(1);
@@ -91,7 +91,7 @@ describe('a member takes the call', () => {
     expect(afterNewCall(winner)).toEqual([expect.stringMatching(/^Calling you now for /)]);
     // Either the dequeue was refused (too late) or the caller had already left the queue list.
     expect(afterNewCall(loser)).toEqual(expect.arrayContaining([
-      expect.stringMatching(new RegExp(`^(Too late: .*\\(${call.reference}\\) was just taken|Caller ${call.reference} is no longer waiting)`)),
+      expect.stringMatching(new RegExp(`^Too late: ${winner.name} took .*\\(${call.reference}\\)`)),
     ]));
     expect(afterNewCall(loser).some((b) => b.startsWith('Calling you now'))).toBe(false);
   });

@@ -1,5 +1,5 @@
-// End to end with TRANSCRIBE_VOICEMAIL=true: the team's one voicemail text carries what the caller said,
-// whichever of Twilio's two callbacks (recording status, transcription) arrives first.
+// End to end with TRANSCRIBE_VOICEMAIL=true: the team's one voicemail text goes out when the recording is saved,
+// and what the caller said follows as one transcript text, whichever of Twilio's two callbacks arrives first.
 import { join } from 'node:path';
 import { reportsAbout } from '../../sim/reports';
 import { trace, World } from '../../sim/scenario';
@@ -25,7 +25,7 @@ function expectValidTwiml(sim: Simulator): void {
 it.each([
   ['the recording callback comes first', 1, 20],
   ['the transcription comes first', 20, 1],
-])('one voicemail text per member, with the transcription, when %s', async (_order, recordingDelay, transcriptionDelay) => {
+])('one voicemail text and one transcript text per member when %s', async (_order, recordingDelay, transcriptionDelay) => {
   const scene = world.scene({ recordingCallbackDelay: () => recordingDelay, transcriptionCallbackDelay: () => transcriptionDelay });
   scene.member('Bob').repliesToNewCalls('N', 10);
   const call = scene.sim.call({ ...JANE, voicemail: { speakSeconds: 14, end: 'hangup', words: WORDS } });
@@ -34,7 +34,8 @@ it.each([
   expectValidTwiml(scene.sim);
   expect(call.outcome).toBe('voicemail');
   for (const member of scene.members) {
-    expect(reportsAbout(member, JANE.from)).toEqual([{ kind: 'voicemail', body: `Voicemail 14s from +16175550101: ${call.recording?.url ?? ''} "${WORDS}"` }]);
+    expect(reportsAbout(member, JANE.from)).toEqual([{ kind: 'voicemail', body: `Voicemail 14s from +16175550101: ${call.recording?.url ?? ''}` }]);
+    expect(member.bodies().filter((b) => b.startsWith('Transcript'))).toEqual([`Transcript, voicemail from +16175550101 (${call.reference}): "${WORDS}"`]);
   }
 });
 

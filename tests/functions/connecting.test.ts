@@ -50,7 +50,7 @@ describe('/screen (on the member\'s phone)', () => {
     const jane = await arrive(twilio, '+16175550101');
     const { twiml } = await invoke(screen, { CallSid: newCallSid(), caller: jane.callSid, member: ANN.number, Digits: '1' });
     expect(verbNames(twiml)).toEqual([]);
-    expect(twilio.syncItems(MAPS.outcomes)?.get(jane.callSid)?.data).toEqual({ outcome: 'connected', member: 'Ann' });
+    expect(twilio.syncItems(MAPS.outcomes)?.get(jane.callSid)?.data).toMatchObject({ outcome: 'connected', member: 'Ann' });
   });
 
   it('1 after the caller already had an outcome (hung up): the member is told and nothing connects', async () => {

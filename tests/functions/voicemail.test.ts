@@ -58,27 +58,58 @@ describe('/voicemail-done and /voicemail-saved', () => {
     expect(twilio.messages).toHaveLength(0);
   });
 
-  it('with transcription on, the one text waits for the transcription and includes it', async () => {
+  it('with transcription on, the voicemail text goes out at once; the transcript follows as its own text, once', async () => {
     const env = { ...ENV, TRANSCRIBE_VOICEMAIL: 'true' };
     const jane = await arrive(twilio, '+16175550101', {}, env);
     twilio.resetLog();
     await invoke(voicemailDone, { CallSid: jane.callSid, RecordingUrl: RECORDING, RecordingDuration: '30' }, env);
     await invoke(voicemailSaved, { CallSid: jane.callSid, RecordingUrl: RECORDING, RecordingStatus: 'completed', RecordingDuration: '30' }, env);
-    expect(twilio.messages).toHaveLength(0);
-    await invoke(voicemailSaved, { CallSid: jane.callSid, RecordingUrl: RECORDING, TranscriptionStatus: 'completed', TranscriptionText: 'Hi, please call me about the invoice.' }, env);
-    expect(twilio.messages).toHaveLength(2);
-    expect(twilio.messages[0]?.body).toBe(`Voicemail 30s from +16175550101: ${RECORDING} "Hi, please call me about the invoice."`);
+    expect(twilio.messages.map((m) => m.body)).toEqual([`Voicemail 30s from +16175550101: ${RECORDING}`, `Voicemail 30s from +16175550101: ${RECORDING}`]);
+    twilio.resetLog();
+    const transcription = { CallSid: jane.callSid, RecordingUrl: RECORDING, TranscriptionStatus: 'completed', TranscriptionText: 'Hi, please call me about the invoice.' };
+    await invoke(voicemailSaved, transcription, env);
+    await invoke(voicemailSaved, transcription, env);
+    expect(twilio.messages.map((m) => m.body)).toEqual([
+      `Transcript, voicemail from +16175550101 (${jane.reference}): "Hi, please call me about the invoice."`,
+      `Transcript, voicemail from +16175550101 (${jane.reference}): "Hi, please call me about the invoice."`,
+    ]);
   });
 
-  it('a failed transcription still sends the text, without it; a too-short recording does not wait for one', async () => {
+  it('a failed transcription sends nothing more; a short recording is reported at once', async () => {
     const env = { ...ENV, TRANSCRIBE_VOICEMAIL: 'true' };
     const jane = await arrive(twilio, '+16175550101', {}, env);
     const ken = await arrive(twilio, '+16175550102', {}, env);
     twilio.resetLog();
     await invoke(voicemailSaved, { CallSid: jane.callSid, RecordingUrl: RECORDING, TranscriptionStatus: 'failed' }, env);
+    expect(twilio.messages).toHaveLength(0);
     await invoke(voicemailSaved, { CallSid: ken.callSid, RecordingUrl: RECORDING, RecordingStatus: 'completed', RecordingDuration: '1' }, env);
-    expect(twilio.messages).toHaveLength(4);
-    expect(twilio.messages.every((m) => !m.body.includes('"'))).toBe(true);
+    expect(twilio.messages).toHaveLength(2);
+    expect(twilio.messages.every((m) => m.body.startsWith('Voicemail 1s'))).toBe(true);
+  });
+
+  it('asks Twilio for absent recordings too', async () => {
+    const { twiml } = await invoke(voicemail, {});
+    const record = twiml.children.find((v) => v.name === 'Record');
+    expect(record?.attrs.recordingStatusCallbackEvent?.split(' ').sort()).toEqual(['absent', 'completed']);
+  });
+
+  it('the Record action said 1 s, then Twilio reports the recording absent: one missed-call text, no link to nothing', async () => {
+    const jane = await arrive(twilio, '+16175550101', { CallerName: 'JANE' });
+    twilio.resetLog();
+    await invoke(voicemailDone, { CallSid: jane.callSid, RecordingUrl: RECORDING, RecordingDuration: '1' });
+    expect(twilio.messages).toHaveLength(0);
+    const absent = { CallSid: jane.callSid, RecordingSid: `RE${'7'.repeat(32)}`, RecordingStatus: 'absent', RecordingDuration: '0' };
+    await invoke(voicemailSaved, absent);
+    await invoke(voicemailSaved, absent);
+    expect(twilio.messages.map((m) => m.body)).toEqual(['Missed call: JANE. Call back +16175550101', 'Missed call: JANE. Call back +16175550101']);
+  });
+
+  it('an absent recording before the Record action: one missed-call text, and the action adds nothing', async () => {
+    const jane = await arrive(twilio, '+16175550101', { CallerName: 'JANE' });
+    twilio.resetLog();
+    await invoke(voicemailSaved, { CallSid: jane.callSid, RecordingStatus: 'absent' });
+    await invoke(voicemailDone, { CallSid: jane.callSid, RecordingUrl: RECORDING, RecordingDuration: '1' });
+    expect(twilio.messages.map((m) => m.body)).toEqual(['Missed call: JANE. Call back +16175550101', 'Missed call: JANE. Call back +16175550101']);
   });
 
   it('nothing recorded (Twilio continues to the Redirect without recording params): one missed-call text', async () => {
@@ -96,7 +127,7 @@ describe('/voicemail-done and /voicemail-saved', () => {
     expect(verbNames(twiml)).toEqual(['Say', 'Hangup']);
     expect(twilio.messages).toHaveLength(2);
     expect(twilio.messages[0]?.body).toBe('Missed call: JANE. Call back +16175550101');
-    expect(twilio.syncItems(MAPS.outcomes)?.get(jane.callSid)?.data).toEqual({ outcome: 'missed' });
+    expect(twilio.syncItems(MAPS.outcomes)?.get(jane.callSid)?.data).toMatchObject({ outcome: 'missed' });
   });
 
   it('a recording Twilio failed to save is still reported once, with the number to call back', async () => {
@@ -110,8 +141,7 @@ describe('/voicemail-done and /voicemail-saved', () => {
     ]);
   });
 
-  it('ignores callbacks that are not a completed recording from Twilio', async () => {
-    await invoke(voicemailSaved, { CallSid: `CA${'2'.repeat(32)}`, RecordingUrl: RECORDING, RecordingStatus: 'absent' });
+  it('ignores callbacks that are not a recording from Twilio', async () => {
     await invoke(voicemailSaved, { CallSid: `CA${'2'.repeat(32)}`, RecordingUrl: 'javascript:alert(1)', RecordingStatus: 'completed' });
     await invoke(voicemailSaved, { RecordingUrl: RECORDING, RecordingStatus: 'completed' });
     expect(twilio.messages).toHaveLength(0);

@@ -142,7 +142,7 @@ describe('/queue-result (the Enqueue action)', () => {
     expect(verbNames(twiml)).toEqual([]);
     expect(twilio.messages.map((m) => m.to).sort()).toEqual([ANN.number, BOB.number]);
     expect(twilio.messages[0]?.body).toBe('Missed call: JANE, BOSTON MA, waited 1m20s. Call back +16175550101');
-    expect(twilio.syncItems(MAPS.outcomes)?.get(jane.callSid)?.data).toEqual({ outcome: 'missed' });
+    expect(twilio.syncItems(MAPS.outcomes)?.get(jane.callSid)?.data).toMatchObject({ outcome: 'missed' });
 
     twilio.resetLog();
     await invoke(queueResult, params); // Twilio retries a callback: no second text
@@ -155,8 +155,24 @@ describe('/queue-result (the Enqueue action)', () => {
     expect(find(twiml, 'Redirect').text).toBe(url('/voicemail'));
   });
 
-  it.each([['bridged'], ['bridging-in-process'], ['redirected'], ['redirected-from-bridged']])(
-    '%s: a member pulled the caller; nothing is said or sent', async (result) => {
+  it('redirected: a member pulled the caller; the answer sends them where the pull did, should Twilio run it (V1)', async () => {
+    const callSid = newCallSid();
+    const bridge = url(`/bridge?member=${encodeURIComponent(ANN.number)}`);
+    twilio.setSyncItem(MAPS.outcomes, `${callSid}-pull`, { member: 'Ann', memberNumber: ANN.number, action: 'accept', url: bridge });
+    const { twiml } = await invoke(queueResult, { CallSid: callSid, QueueResult: 'redirected' });
+    expect(verbNames(twiml)).toEqual(['Redirect']);
+    expect(find(twiml, 'Redirect').text).toBe(bridge);
+    expect(twilio.messages).toHaveLength(0);
+  });
+
+  it('redirected with no pull on record: voicemail, never silence', async () => {
+    const { twiml } = await invoke(queueResult, { CallSid: newCallSid(), QueueResult: 'redirected' });
+    expect(verbNames(twiml)).toEqual(['Redirect']);
+    expect(find(twiml, 'Redirect').text).toBe(url('/voicemail'));
+  });
+
+  it.each([['bridged'], ['bridging-in-process'], ['redirected-from-bridged']])(
+    '%s: a <Dial><Queue> bridge owns the call; nothing is said or sent', async (result) => {
       const { twiml } = await invoke(queueResult, { CallSid: newCallSid(), QueueResult: result });
       expect(verbNames(twiml)).toEqual([]);
       expect(twilio.messages).toHaveLength(0);
