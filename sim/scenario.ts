@@ -34,6 +34,8 @@ export interface SceneOptions {
   onEvent?: (event: SimEvent) => void;
   recordingCallbackDelay?: SimulatorOptions['recordingCallbackDelay'];
   transcriptionCallbackDelay?: SimulatorOptions['transcriptionCallbackDelay'];
+  /** The reading of Twilio to play (variants.ts); unset points keep the simulator's old reading. */
+  variants?: SimulatorOptions['variants'];
 }
 
 /** The members' phones and the simulator for one scenario; `World.scene()` makes a fresh one. */
@@ -102,6 +104,7 @@ export class World {
       ...(options.onEvent === undefined ? {} : { onEvent: options.onEvent }),
       ...(options.recordingCallbackDelay === undefined ? {} : { recordingCallbackDelay: options.recordingCallbackDelay }),
       ...(options.transcriptionCallbackDelay === undefined ? {} : { transcriptionCallbackDelay: options.transcriptionCallbackDelay }),
+      ...(options.variants === undefined ? {} : { variants: options.variants }),
     });
     this.current = sim;
     const members = this.specs.map((m) => sim.addPhone(new MemberPhone(m.name, m.number)));

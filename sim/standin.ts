@@ -89,6 +89,11 @@ export class TwilioStandIn {
   readonly numbers = new Map<string, Record<string, string>>();
   latencyMs: number;
   faults: FaultInjector | undefined;
+  /** Extra real milliseconds before answering a request (V8: REST answers delayed up to 15 s), or undefined. */
+  slowRequests: ((request: { method: string; host: string; path: string }) => number | undefined) | undefined;
+  /** Requests received and not yet answered. */
+  private inFlight = 0;
+  private idleWaiters: (() => void)[] = [];
   validator: RequestValidator | undefined;
   onDequeue: DequeueListener | undefined;
   onMessage: MessageListener | undefined;
@@ -157,6 +162,7 @@ export class TwilioStandIn {
     this.callStatus.clear();
     this.dequeuedAt.clear();
     this.faults = undefined;
+    this.slowRequests = undefined;
     this.concurrentDequeues = 'first-wins';
     this.validator = undefined;
     this.onDequeue = undefined;
@@ -211,7 +217,27 @@ export class TwilioStandIn {
 
   // --- HTTP ---
 
+  /** Resolves once every request received so far has been answered (a late one can still change state). */
+  idle(): Promise<void> {
+    if (this.inFlight === 0) return Promise.resolve();
+    return new Promise<void>((resolve) => { this.idleWaiters.push(resolve); });
+  }
+
+  get busy(): boolean {
+    return this.inFlight > 0;
+  }
+
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    this.inFlight += 1;
+    try {
+      await this.answer(req, res);
+    } finally {
+      this.inFlight -= 1;
+      if (this.inFlight === 0) for (const resolve of this.idleWaiters.splice(0)) resolve();
+    }
+  }
+
+  private async answer(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const start = performance.now();
     const body = await readBody(req);
     const url = new URL(req.url ?? '/', 'http://stand-in');
@@ -230,7 +256,7 @@ export class TwilioStandIn {
     };
 
     const fault = this.faults?.({ method, host, path });
-    const delay = this.latencyMs + (fault?.delayMs ?? 0);
+    const delay = this.latencyMs + (fault?.delayMs ?? 0) + (this.slowRequests?.({ method, host, path }) ?? 0);
     if (delay > 0) {
       await new Promise<void>((resolve) => {
         const timer = setTimeout(() => {

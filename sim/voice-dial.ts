@@ -6,7 +6,9 @@ import { Answering, MemberLeg, MemberPhone } from './phones';
 import { API_VERSION, Control, Leg, SimCall, Simulator } from './voice';
 
 const BUSY_SIGNAL_SECONDS = 3;
+const DIAL_TIMEOUT_BUFFER_SECONDS = 5;
 import { Verb } from './twiml';
+import { callEndsDuringVerb } from './voice-status';
 
 export async function dial(sim: Simulator, call: SimCall, verb: Verb, docUrl: string): Promise<Control | 'continue'> {
   const numbers = verb.children.filter((c) => c.name === 'Number');
@@ -20,7 +22,8 @@ export async function dial(sim: Simulator, call: SimCall, verb: Verb, docUrl: st
   if (callerId !== call.script.from && callerId !== sim.options.twilioNumber) {
     sim.violation(call, docUrl, `<Dial callerId> ${callerId} is neither the caller's number nor ours (Twilio refuses it)`);
   }
-  const timeout = verb.attrs.timeout === undefined ? 30 : Number(verb.attrs.timeout);
+  // "Twilio adds a five-second buffer to the timeout value" (Dial docs): timeout 20 rings for about 25 s.
+  const timeout = (verb.attrs.timeout === undefined ? 30 : Number(verb.attrs.timeout)) + DIAL_TIMEOUT_BUFFER_SECONDS;
   const phone = sim.phones.get(number);
   const member = phone instanceof MemberPhone ? phone : undefined;
   const who = phone?.name ?? number;
@@ -66,13 +69,16 @@ export async function dial(sim: Simulator, call: SimCall, verb: Verb, docUrl: st
   sim.emit(call, who, 'dial', `dial ended: ${status}${bridged ? ', bridged' : ', not bridged'}`);
   const params = {
     ...sim.callParams(call, call.leg.hungUp() ? 'completed' : 'in-progress'),
-    DialCallStatus: status, DialCallSid: childSid, DialCallDuration: String(talked), DialBridged: String(bridged),
+    DialCallStatus: status, DialCallSid: childSid, DialCallDuration: String(talked),
+    // V5: DialBridged comes only on accounts with "Enhanced Programmable SIP Features" (2020-12-09 changelog).
+    ...(sim.variants.dialBridged === 'present' ? { DialBridged: String(bridged) } : {}),
   };
   const action = verb.attrs.action;
   const method = verb.attrs.method ?? 'POST';
   if (call.leg.hungUp()) {
     // Twilio requests the Dial action "when the <Dial> call ends", also when the caller hung up;
     // there is no call left to run what it returns.
+    await callEndsDuringVerb(sim, call);
     if (action !== undefined) await sim.fetch(call, action, method, params, 'ignored');
     return { kind: 'gone', interrupt: { kind: 'hangup' } };
   }
@@ -130,6 +136,7 @@ export async function screen(sim: Simulator,
         case 'leave':
         case 'gone':
         case 'error':
+        case 'run':
           return 'not-bridged';
       }
     }

@@ -3,6 +3,7 @@
  * and texts delivered to phones, from the REST API or <Message>. V7 (one segment per second per sending number) lives here.
  */
 import { Phone } from './phones';
+import { segments } from './standin';
 import { API_VERSION, Simulator } from './voice';
 
 export async function sendText(sim: Simulator, phone: Phone, body: string): Promise<void> {
@@ -16,11 +17,29 @@ export async function sendText(sim: Simulator, phone: Phone, body: string): Prom
   if (doc === undefined) return;
   for (const message of doc.children.filter((v) => v.name === 'Message')) {
     const text = message.children.find((c) => c.name === 'Body')?.text ?? message.text;
-    deliver(sim, message.attrs.to ?? phone.number, text.trim(), 'twiml');
+    send(sim, message.attrs.to ?? phone.number, text.trim(), 'twiml');
   }
 }
 
-export function deliver(sim: Simulator, to: string, body: string, via: 'rest' | 'twiml'): void {
+/** When each simulator's sending number is free to send its next segment (virtual ms). */
+const senderFreeAt = new WeakMap<Simulator, number>();
+
+/**
+ * A text leaves our Twilio number. V7 'instant': it arrives at once. V7 'throttled': a long code sends about one
+ * segment per second and queues the rest in order (TWILIO-NOTES.md, Messaging; error 21611), REST and <Message> alike.
+ */
+export function send(sim: Simulator, to: string, body: string, via: 'rest' | 'twiml'): void {
+  if (sim.variants.smsDelivery === 'instant') {
+    deliver(sim, to, body, via);
+    return;
+  }
+  const start = Math.max(sim.now(), senderFreeAt.get(sim) ?? 0);
+  const done = start + segments(body) * 1000;
+  senderFreeAt.set(sim, done);
+  sim.clock.schedule(done - sim.now(), () => { deliver(sim, to, body, via); });
+}
+
+function deliver(sim: Simulator, to: string, body: string, via: 'rest' | 'twiml'): void {
   const phone = sim.phones.get(to);
   if (phone === undefined) {
     sim.undelivered.push({ to, body });

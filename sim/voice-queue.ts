@@ -5,6 +5,7 @@
  */
 import { Control, Interrupt, QueueStay, SimCall, Simulator } from './voice';
 import { Verb } from './twiml';
+import { callEndsDuringVerb } from './voice-status';
 
 export async function enqueue(sim: Simulator, call: SimCall, verb: Verb): Promise<Control | 'continue'> {
   const name = verb.text.trim();
@@ -28,9 +29,14 @@ export async function enqueue(sim: Simulator, call: SimCall, verb: Verb): Promis
       if (action === undefined) return 'continue';
       return { kind: 'goto', url: action, method, params: actionParams('leave') };
     case 'dequeue': {
-      // Twilio requests the action "right away" on a REST dequeue (QueueResult=redirected). Whether the
-      // TwiML it returns runs is undocumented; the dequeue Url owns the call here, so that TwiML is only checked.
+      // Twilio requests the action "right away" on a REST dequeue (QueueResult=redirected, enqueue docs).
       leaveQueue(sim, call, 'redirected');
+      if (action !== undefined && sim.variants.queueActionAfterDequeue === 'executed') {
+        // V1 'executed': the action's answer runs, not the dequeue Url (an empty answer ends the call).
+        const doc = await sim.fetch(call, action, method, actionParams('redirected'), 'call');
+        return doc === undefined ? { kind: 'error' } : { kind: 'run', url: action, doc };
+      }
+      // V1 'ignored': the dequeue Url owns the call; the action's answer is only checked.
       if (action !== undefined) await sim.fetch(call, action, method, actionParams('redirected'), 'ignored');
       return { kind: 'goto', url: exit.url, method: exit.method, params: {} };
     }
@@ -41,6 +47,7 @@ export async function enqueue(sim: Simulator, call: SimCall, verb: Verb): Promis
       leaveQueue(sim, call, 'hangup');
       if (exit.kind === 'app-hangup') call.finish(sim.now(), 'app');
       else call.finish(sim.now(), 'caller');
+      if (exit.kind === 'hangup') await callEndsDuringVerb(sim, call);
       if (action !== undefined) await sim.fetch(call, action, method, { ...actionParams('hangup'), CallStatus: 'completed' }, 'ignored');
       return { kind: 'hangup' };
     }
@@ -110,6 +117,7 @@ export async function waitInQueue(sim: Simulator,
         case 'gone':
           return interrupted(control.interrupt);
         case 'error':
+        case 'run':
           return { kind: 'error' };
       }
     }

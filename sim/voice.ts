@@ -20,10 +20,11 @@ import { CallerScript, Phone } from './phones';
 import { Prng } from './prng';
 import { callReference } from '../src/reference';
 import { TwilioStandIn } from './standin';
+import { CURRENT, FUNCTION_KILL_MS, SLOW_REST, Variants } from './variants';
 import { dequeued, enqueue, leaveQueue } from './voice-queue';
 import { dial } from './voice-dial';
 import { record } from './voice-record';
-import { deliver, sendText } from './voice-messages';
+import { send, sendText } from './voice-messages';
 import { callEnded } from './voice-status';
 import { parseTwiml, twimlProblems, TwimlContext, Verb } from './twiml';
 
@@ -72,6 +73,8 @@ export interface SimulatorOptions {
   smsPath?: string;
   /** The number's call status callback (statusCallback), requested when a call ends; none by default. */
   statusCallbackPath?: string;
+  /** The reading of each point Twilio's docs leave open (variants.ts); unset points keep the simulator's old reading. */
+  variants?: Partial<Variants>;
   /** Seeds the SIDs the simulator makes up, so references repeat from run to run. */
   seed?: number;
   /** Real milliseconds Twilio waits for a webhook answer. */
@@ -94,6 +97,8 @@ export type WaitResult = { kind: 'done' } | { kind: 'digit'; digit: string } | {
 export type Control =
   | { kind: 'end' }
   | { kind: 'goto'; url: string; method: string; params: Record<string, string> }
+  /** Run a document already fetched (V1 'executed': the Enqueue action's answer). */
+  | { kind: 'run'; url: string; doc: Verb }
   | { kind: 'hangup' }
   | { kind: 'leave' }
   | { kind: 'gone'; interrupt: Interrupt }
@@ -193,6 +198,8 @@ export class SimCall {
   readonly queueKeys: string[] = [];
   /** The app ended the call while the caller waited, right after a key press: a callback request. */
   endedAfterQueueKey = false;
+  /** The number's status callback has been requested (V2 decides when). */
+  statusSent = false;
   private ended: (() => void) | undefined;
   readonly done: Promise<void>;
 
@@ -254,16 +261,30 @@ export class Simulator {
   private readonly background = new Set<Promise<unknown>>();
   readonly origin: string;
 
+  readonly variants: Variants;
+
   constructor(readonly options: SimulatorOptions) {
+    this.variants = { ...CURRENT, ...options.variants };
     this.clock = options.clock;
     this.twilio = options.twilio;
     this.prng = new Prng(options.seed ?? 1);
     this.origin = new URL(options.functionsUrl).origin;
     this.twilio.onDequeue = (callSid, url, method) => { dequeued(this, callSid, url, method); };
+    this.twilio.concurrentDequeues = this.variants.concurrentDequeues;
+    if (this.variants.functionLimits === 'killed-at-10s') {
+      // V8: a share of REST requests is answered late, up to 15 s (the function must not wait for them).
+      const slow = new Prng((options.seed ?? 1) ^ 0x51a3);
+      this.twilio.slowRequests = () => (slow.chance(SLOW_REST.share) ? slow.integer(SLOW_REST.minMs, SLOW_REST.maxMs) : undefined);
+    }
     this.twilio.onMessage = (message) => {
       if (message.from !== options.twilioNumber) this.violation(undefined, 'REST messages', `a text was sent from ${message.from}, not our Twilio number`);
-      deliver(this, message.to, message.body, 'rest');
+      send(this, message.to, message.body, 'rest');
     };
+  }
+
+  /** Twilio waits 15 s for a webhook; under V8 the Function is stopped at 10 s, which fails the webhook first. */
+  webhookTimeoutMs(): number {
+    return this.options.webhookTimeoutMs ?? (this.variants.functionLimits === 'killed-at-10s' ? FUNCTION_KILL_MS : 15_000);
   }
 
   /** Virtual milliseconds since the simulation started. */
@@ -298,6 +319,12 @@ export class Simulator {
     await this.clock.run(untilSeconds === undefined ? undefined : this.clock.startedAt + untilSeconds * 1000);
     if (untilSeconds !== undefined) return;
     await Promise.allSettled([...this.background]);
+    // A REST request answered late (V8) can still send a text or move a caller: let it land, then play on.
+    while (this.twilio.busy) {
+      await this.twilio.idle();
+      await this.clock.run();
+      await Promise.allSettled([...this.background]);
+    }
     for (const call of this.calls) {
       if (call.startedAt !== undefined && call.endedAt === undefined) {
         this.violation(call, '(simulator)', 'the call never ended: the simulation stalled');
@@ -309,6 +336,7 @@ export class Simulator {
     this.agent.destroy();
     this.twilio.onDequeue = undefined;
     this.twilio.onMessage = undefined;
+    this.twilio.slowRequests = undefined;
   }
 
   // --- calls ---
@@ -316,6 +344,7 @@ export class Simulator {
   private async runCall(call: SimCall): Promise<void> {
     const { script } = call;
     call.startedAt = this.now();
+    this.twilio.callStatus.set(call.callSid, 'in-progress');
     this.emit(call, 'caller', 'call', `${script.from} calls (reference ${call.reference})`);
     if (script.hangUpAfterSeconds !== undefined) {
       this.clock.schedule(script.hangUpAfterSeconds * 1000, () => { this.callerHangsUp(call); });
@@ -329,13 +358,13 @@ export class Simulator {
         });
       });
     }
-    let next: { url: string; method: string; params: Record<string, string> } | undefined = {
+    let next: { url: string; method: string; params: Record<string, string>; doc?: Verb } | undefined = {
       url: `${this.origin}${this.options.voicePath ?? '/incoming-call'}`, method: 'POST', params: {},
     };
     let first = true;
     while (next !== undefined) {
       if (call.leg.hungUp()) break;
-      const doc = await this.fetch(call, next.url, next.method, { ...this.callParams(call, first ? 'ringing' : 'in-progress'), ...next.params }, 'call');
+      const doc = next.doc ?? await this.fetch(call, next.url, next.method, { ...this.callParams(call, first ? 'ringing' : 'in-progress'), ...next.params }, 'call');
       first = false;
       if (doc === undefined) {
         this.applicationError(call);
@@ -347,6 +376,9 @@ export class Simulator {
       switch (control.kind) {
         case 'goto':
           next = control;
+          break;
+        case 'run':
+          next = { url: control.url, method: 'POST', params: {}, doc: control.doc };
           break;
         case 'end':
         case 'hangup':
@@ -372,6 +404,7 @@ export class Simulator {
   /** The number's status callback, when configured: CallStatus=completed once the call is over. */
   callerHangsUp(call: SimCall): void {
     if (call.endedAt !== undefined || call.leg.hungUp()) return;
+    this.twilio.callStatus.set(call.callSid, 'completed');
     this.emit(call, 'caller', 'hangup', 'caller hangs up');
     call.leg.hangUp();
     call.child?.hangUp();
@@ -491,7 +524,7 @@ export class Simulator {
     }
     const answer = await this.clock.track(() => this.http(url, method, params));
     this.webhooks.push({ at, path: new URL(url).pathname, context, realMs: answer.realMs, status: answer.status, ...(call === undefined ? {} : { callSid: call.callSid }) });
-    if (answer.status === 0) problems.push(`no answer within ${this.options.webhookTimeoutMs ?? 15_000} ms`);
+    if (answer.status === 0) problems.push(`no answer within ${this.webhookTimeoutMs()} ms`);
     else if (answer.status !== 200) problems.push(`HTTP ${answer.status}: ${answer.body.toString('utf8').slice(0, 200)}`);
     else if (!/^(text|application)\/xml\b/.test(answer.contentType)) problems.push(`Content-Type ${answer.contentType} is not XML`);
     let doc: Verb | undefined;
@@ -515,7 +548,7 @@ export class Simulator {
       ? twilio.getExpectedTwilioSignature(this.options.authToken, target.toString(), {})
       : twilio.getExpectedTwilioSignature(this.options.authToken, url, params);
     const started = performance.now();
-    const timeoutMs = this.options.webhookTimeoutMs ?? 15_000;
+    const timeoutMs = this.webhookTimeoutMs();
     return new Promise<HttpAnswer>((resolve) => {
       const req = httpRequest({
         hostname: target.hostname, port: target.port, path: `${target.pathname}${target.search}`, method, agent: this.agent,
@@ -595,6 +628,16 @@ export class Simulator {
 
   sid(prefix: string): string {
     return `${prefix}${this.prng.hex(32)}`;
+  }
+
+  /** A generator for one decision, seeded from the run's seed and labels: independent of the order events happen in. */
+  derived(...labels: string[]): Prng {
+    let hash = 0x811c9dc5 ^ (this.options.seed ?? 1);
+    for (const ch of labels.join('|')) {
+      hash ^= ch.charCodeAt(0);
+      hash = Math.imul(hash, 0x01000193) >>> 0;
+    }
+    return new Prng(hash);
   }
 
   private readonly listeners = new Set<(event: SimEvent) => void>();
