@@ -11,14 +11,27 @@ import { fromNumber, param, sidParam } from '../src/webhook';
 /** Final statuses of a call Twilio answered or tried to: every one ends the caller's chance to be served. */
 const ENDED = new Set(['completed', 'busy', 'no-answer', 'canceled', 'failed']);
 
+/** The same read, once more after each failure or time-out (the REST client gives up on a request at 2.5 s). */
+async function askAgain<T>(read: () => Promise<T>, attempts: number): Promise<T> {
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      return await read();
+    } catch (error) {
+      if (attempt >= attempts) throw error;
+    }
+  }
+}
+
 export const handler = defineStep({
   name: 'call-status',
   run: async (step, event) => {
     const callSid = sidParam(event, 'CallSid', 'CA');
     if (callSid === undefined || !ENDED.has(param(event, 'CallStatus') ?? '')) return voiceResponse();
-    // A recording means a voicemail: /voicemail-saved reports it, whichever callback comes first.
-    // If Twilio cannot say, the call is treated as having none: a lost report is worse than a rare extra one.
-    const recorded = await within(step, 'recordings of the call', 3000, hasRecording(step.client, callSid), false);
+    // A recording (even one still in progress: this callback can come before the Record action, V2) means a
+    // voicemail, which /voicemail-done and /voicemail-saved report. The list is asked up to three times, since a
+    // wrong answer here is a wrong "missed" text; if Twilio still cannot say, the call is treated as having none:
+    // a lost report is worse than a rare extra one.
+    const recorded = await within(step, 'recordings of the call', 6000, askAgain(() => hasRecording(step.client, callSid), 3), false);
     // The claim is first-wins: a call that already has an outcome (connected, voicemail, callback) stays as it is.
     if (!recorded) await reportMissed(step, callSid, fromNumber(event));
     return voiceResponse();

@@ -11,6 +11,7 @@ import { Prng } from './prng';
 import { ReportKind, reportsAbout } from './reports';
 import { Scene, trace, World } from './scenario';
 import { Fault } from './standin';
+import { CURRENT, Variants } from './variants';
 import { SimCall } from './voice';
 
 /**
@@ -32,6 +33,28 @@ export interface RandomRunOptions {
   meanArrivalSeconds?: number;
   /** MAX_WAIT_SECONDS the functions were started with. */
   maxWaitSeconds: number;
+  /** The reading of Twilio this run plays (variants.ts); the simulator's old reading when unset. */
+  variants?: Variants;
+}
+
+/** What a run must keep at zero, counted in calls (the issue's figures), plus the slowest webhook answer. */
+export interface Figures {
+  calls: number;
+  outcomes: Record<string, number>;
+  /** Calls that ended with no outcome, or not connected and not reported to every member. */
+  callersLost: number;
+  /** Calls dequeued or rung more than once. */
+  doublePulls: number;
+  /** "Calling you now" texts to a member whose phone was then not rung for that caller. */
+  toldTheirsNotGot: number;
+  /** Reports of the wrong kind (a "missed" for a connected caller or a voicemail, a voicemail notice without a recording) or repeated. */
+  wrongNotices: number;
+  /** Answers Twilio would have failed (HTTP error, no answer in time, invalid TwiML). */
+  invalidAnswers: number;
+  /** Callers kept in the queue past the maximum wait plus one hold loop. */
+  overlongWaits: number;
+  /** The longest any function took to answer (real ms). */
+  longestFunctionMs: number;
 }
 
 export interface Tallies {
@@ -51,6 +74,8 @@ export interface Tallies {
 
 export interface RandomRunResult {
   tallies: Tallies;
+  figures: Figures;
+  variants: Variants;
   /** Each broken invariant, with the call it concerns. */
   problems: Problem[];
   /** Trace of one call, with the texts about it, for a report. */
@@ -63,6 +88,8 @@ export interface Problem {
   callSid?: string;
   /** 'report': the team was told wrongly, too often or not at all; 'call': the call itself; 'twiml': an answer to Twilio. */
   about: 'report' | 'call' | 'twiml';
+  /** Which figure it counts in. */
+  figure: 'lost' | 'double-pull' | 'told-theirs' | 'wrong-notice' | 'invalid-answer' | 'overlong-wait';
   problem: string;
 }
 
@@ -71,8 +98,10 @@ const REPORT_OF: Record<string, ReportKind | undefined> = { missed: 'missed', vo
 export async function randomRun(world: World, options: RandomRunOptions): Promise<RandomRunResult> {
   const started = performance.now();
   const prng = new Prng(options.seed);
+  const variants = options.variants ?? CURRENT;
   const scene = world.scene({
     seed: options.seed,
+    variants,
     // Twilio documents no order between the Record action and the recording/transcription callbacks.
     recordingCallbackDelay: (call) => derived(options.seed, 'rec', call.callSid).seconds(0, 4),
     transcriptionCallbackDelay: (call) => derived(options.seed, 'tr', call.callSid).seconds(0, 30),
@@ -120,8 +149,22 @@ export async function randomRun(world: World, options: RandomRunOptions): Promis
     virtualSeconds: Math.round(sim.now() / 1000),
     realSeconds: Math.round((performance.now() - started) / 100) / 10,
   };
+  const callsWith = (figure: Problem['figure']): number => new Set(problems.filter((p) => p.figure === figure).map((p) => p.callSid ?? p.problem)).size;
+  const figures: Figures = {
+    calls: calls.length,
+    outcomes: tallies.outcomes,
+    callersLost: callsWith('lost'),
+    doublePulls: callsWith('double-pull'),
+    toldTheirsNotGot: problems.filter((p) => p.figure === 'told-theirs').length,
+    wrongNotices: problems.filter((p) => p.figure === 'wrong-notice').length,
+    invalidAnswers: problems.filter((p) => p.figure === 'invalid-answer').length,
+    overlongWaits: callsWith('overlong-wait'),
+    longestFunctionMs: tallies.slowestWebhookMs,
+  };
   return {
     tallies,
+    figures,
+    variants,
     problems,
     calls,
     scene,
@@ -214,35 +257,59 @@ function scriptMember(member: MemberPhone, seed: number, scene: Scene): void {
 function check(scene: Scene, calls: SimCall[], options: RandomRunOptions): Problem[] {
   const problems: Problem[] = [];
   const sim = scene.sim;
-  for (const v of sim.violations) problems.push({ ...(v.callSid === undefined ? {} : { callSid: v.callSid }), about: 'twiml', problem: `invalid answer from ${v.url}: ${v.problem}` });
-  for (const u of sim.undelivered) problems.push({ about: 'report', problem: `a text went to ${u.to}, a number nobody in the simulation has` });
+  for (const v of sim.violations) problems.push({ ...(v.callSid === undefined ? {} : { callSid: v.callSid }), about: 'twiml', figure: 'invalid-answer', problem: `invalid answer from ${v.url}: ${v.problem}` });
+  for (const u of sim.undelivered) problems.push({ about: 'report', figure: 'wrong-notice', problem: `a text went to ${u.to}, a number nobody in the simulation has` });
+  problems.push(...toldTheirs(scene, calls));
   const loop = longestHoldLoop(calls);
   for (const call of calls) {
     const outcome = call.outcome;
     const label = { callSid: call.callSid, about: 'call' as const };
     const report = { callSid: call.callSid, about: 'report' as const };
     if (outcome === undefined || outcome === 'error') {
-      problems.push({ ...label, problem: `ended with ${outcome ?? 'no outcome'}` });
+      problems.push({ ...label, figure: 'lost', problem: `ended with ${outcome ?? 'no outcome'}` });
       continue;
     }
-    if (call.dequeues > 1) problems.push({ ...label, problem: `dequeued ${call.dequeues} times` });
-    if (call.dials.length > 1) problems.push({ ...label, problem: `rang ${call.dials.length} members` });
+    if (call.dequeues > 1) problems.push({ ...label, figure: 'double-pull', problem: `dequeued ${call.dequeues} times` });
+    if (call.dials.length > 1) problems.push({ ...label, figure: 'double-pull', problem: `rang ${call.dials.length} members` });
     const waited = call.queueSeconds();
     if (waited !== undefined && waited > options.maxWaitSeconds + loop) {
-      problems.push({ ...label, problem: `waited ${waited} s in the queue, past the maximum wait (${options.maxWaitSeconds} s) plus one hold loop (${loop} s)` });
+      problems.push({ ...label, figure: 'overlong-wait', problem: `waited ${waited} s in the queue, past the maximum wait (${options.maxWaitSeconds} s) plus one hold loop (${loop} s)` });
     }
     const expected = REPORT_OF[outcome];
     for (const member of scene.members) {
       const got = reportsAbout(member, call.script.from, call.recording?.url);
       const wrong = got.filter((r) => r.kind !== expected);
-      if (wrong.length > 0) problems.push({ ...report, problem: `${outcome} call, but ${member.name} was told: ${wrong.map((r) => r.kind).join(', ')}` });
+      if (wrong.length > 0) problems.push({ ...report, figure: 'wrong-notice', problem: `${outcome} call, but ${member.name} was told: ${wrong.map((r) => r.kind).join(', ')}` });
       const right = got.length - wrong.length;
-      if (expected !== undefined && options.faults !== 'everywhere' && right !== 1) {
-        problems.push({ ...report, problem: `${outcome} call reported to ${member.name} ${right} times (expected once)` });
+      if (expected !== undefined && right > 1) {
+        problems.push({ ...report, figure: 'wrong-notice', problem: `${outcome} call reported to ${member.name} ${right} times (expected once)` });
       }
-      if (expected !== undefined && options.faults === 'everywhere' && right > 1) {
-        problems.push({ ...report, problem: `${outcome} call reported to ${member.name} ${right} times (expected at most once)` });
+      if (expected !== undefined && options.faults !== 'everywhere' && right === 0) {
+        problems.push({ ...report, figure: 'lost', problem: `${outcome} call never reported to ${member.name} (expected once)` });
       }
+    }
+  }
+  return problems;
+}
+
+/**
+ * Members told "Calling you now" for a caller whose call then never rang their phone. A caller who hung up
+ * before any phone rang is no broken promise: the member was told the truth at the time.
+ */
+function toldTheirs(scene: Scene, calls: SimCall[]): Problem[] {
+  const problems: Problem[] = [];
+  for (const member of scene.members) {
+    for (const text of member.texts) {
+      const reference = /^Calling you now for .*\((\d{4})\)/.exec(text.body)?.[1];
+      if (reference === undefined) continue;
+      const candidates = calls.filter((c) => c.reference === reference && (c.startedAt ?? Infinity) <= text.at && (c.endedAt ?? Infinity) >= text.at - 60_000);
+      if (candidates.some((c) => c.dials.some((d) => d.member === member.name))) continue;
+      if (candidates.some((c) => c.endedBy === 'caller' && c.dials.length === 0)) continue;
+      const call = candidates[0];
+      problems.push({
+        ...(call === undefined ? {} : { callSid: call.callSid }), about: 'call', figure: 'told-theirs',
+        problem: `${member.name} was told "${text.body}" but their phone never rang for that caller`,
+      });
     }
   }
   return problems;
