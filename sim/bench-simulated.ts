@@ -77,19 +77,49 @@ async function hold(world: SimWorld, seconds: number): Promise<SimulatedHold> {
   return { holdSeconds: held, waitMusicRequests, perMinute: waitMusicRequests / (held / 60) };
 }
 
+/**
+ * V7 (one SMS segment a second per sending number, in order): seconds from a caller's arrival until the last member
+ * has the new-call text, and who that was over a few calls (the order rotates, so nobody is always last).
+ */
+export interface LastTold {
+  team: number;
+  seconds: number;
+  lastMembers: string[];
+}
+
+async function lastTold(world: SimWorld, team: number): Promise<LastTold> {
+  const scene = world.scene({ variants: { smsDelivery: 'throttled' }, seed: team });
+  warm(world);
+  const calls = [0, 1, 2].map((i) => scene.sim.call({ ...CALLER_SCRIPT, from: `+1617555031${i}`, arriveAfterSeconds: i * 120, hangUpAfterSeconds: 30 }));
+  await scene.sim.run();
+  let seconds = 0;
+  const lastMembers: string[] = [];
+  for (const call of calls) {
+    const times = scene.members.map((m) => ({ name: m.name, at: m.texts.find((t) => t.body.startsWith('Call from') && t.body.includes(call.script.from))?.at }));
+    if (times.some((t) => t.at === undefined)) throw new Error(`bench: a member was never told of a call (team ${team})`);
+    const last = times.reduce((a, b) => ((b.at ?? 0) > (a.at ?? 0) ? b : a));
+    seconds = Math.max(seconds, ((last.at ?? 0) - (call.startedAt ?? 0)) / 1000);
+    lastMembers.push(last.name);
+  }
+  return { team, seconds, lastMembers };
+}
+
 export interface Simulated {
   rows: OutcomeRow[];
   hold: SimulatedHold;
+  lastTold: LastTold[];
 }
 
 /** One twilio-run server per configuration (team size, lookup), a few starting at once. */
 export async function simulateOutcomes(root: string, teams: readonly number[], holdSeconds: number, parallel: number): Promise<Simulated> {
   const configs = teams.flatMap((team) => [false, true].map((lookup) => ({ team, lookup })));
   const rows: OutcomeRow[] = [];
+  const told: LastTold[] = [];
   const runs = configs.map((config) => async (): Promise<void> => {
     const world = await SimWorld.start({ root, members: teamOf(config.team), env: { CALLER_NAME_LOOKUP: String(config.lookup) } });
     try {
       for (const name of OUTCOMES) rows.push(await outcome(world, name, config.team, config.lookup));
+      if (!config.lookup) told.push(await lastTold(world, config.team));
     } finally {
       await world.stop();
     }
@@ -105,5 +135,5 @@ export async function simulateOutcomes(root: string, teams: readonly number[], h
   });
   await pool(runs, parallel);
   if (held === undefined) throw new Error('bench: the hold was not simulated');
-  return { rows, hold: held };
+  return { rows, hold: held, lastTold: told.sort((a, b) => a.team - b.team) };
 }

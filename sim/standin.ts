@@ -91,6 +91,8 @@ export class TwilioStandIn {
   faults: FaultInjector | undefined;
   /** Extra real milliseconds before answering a request (V8: REST answers delayed up to 15 s), or undefined. */
   slowRequests: ((request: { method: string; host: string; path: string }) => number | undefined) | undefined;
+  /** Told of each request as it arrives, with a promise of its answer (the simulator holds its clock meanwhile). */
+  onRequest: ((answered: Promise<void>) => void) | undefined;
   /** Requests received and not yet answered. */
   private inFlight = 0;
   private idleWaiters: (() => void)[] = [];
@@ -163,6 +165,7 @@ export class TwilioStandIn {
     this.dequeuedAt.clear();
     this.faults = undefined;
     this.slowRequests = undefined;
+    this.onRequest = undefined;
     this.concurrentDequeues = 'first-wins';
     this.validator = undefined;
     this.onDequeue = undefined;
@@ -230,7 +233,9 @@ export class TwilioStandIn {
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     this.inFlight += 1;
     try {
-      await this.answer(req, res);
+      const answered = this.answer(req, res);
+      this.onRequest?.(answered.catch(() => undefined));
+      await answered;
     } finally {
       this.inFlight -= 1;
       if (this.inFlight === 0) for (const resolve of this.idleWaiters.splice(0)) resolve();

@@ -271,6 +271,9 @@ export class Simulator {
     this.origin = new URL(options.functionsUrl).origin;
     this.twilio.onDequeue = (callSid, url, method) => { dequeued(this, callSid, url, method); };
     this.twilio.concurrentDequeues = this.variants.concurrentDequeues;
+    // A REST request is real work, as a webhook is: virtual time stands still until Twilio has answered it,
+    // so a request answered late (V8) is late in real time only, never minutes of a caller's virtual wait.
+    this.twilio.onRequest = (answered) => { void this.clock.track(() => answered); };
     if (this.variants.functionLimits === 'killed-at-10s') {
       // V8: a share of REST requests is answered late, up to 15 s (the function must not wait for them).
       const slow = new Prng((options.seed ?? 1) ^ 0x51a3);
@@ -337,6 +340,7 @@ export class Simulator {
     this.twilio.onDequeue = undefined;
     this.twilio.onMessage = undefined;
     this.twilio.slowRequests = undefined;
+    this.twilio.onRequest = undefined;
   }
 
   // --- calls ---

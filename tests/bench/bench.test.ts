@@ -150,10 +150,10 @@ describe('measuring the real handlers (20 ms REST latency)', () => {
     expect(result.maxSegments).toEqual({ 'new call': 1 });
   });
 
-  it('/sms-reply Y with a reference among 100 waiting: three rounds, and no REST at all for /wait-music', async () => {
+  it('/sms-reply Y with a reference among 100 waiting: four rounds (the Sync claim, then the dequeue), and no REST at all for /wait-music', async () => {
     const pull = await measureCell(world, routeCase('sms-reply (Y with ref)'), 5, 100, 1);
-    expect(pull.rounds.max).toBe(3);
-    expect(pull.roundDetail[2]).toEqual(['POST api/Queues/QU…/Members/CA….json']);
+    expect(pull.rounds.max).toBe(4);
+    expect(pull.roundDetail[3]).toEqual(['POST api/Queues/QU…/Members/CA….json']);
     const wait = await measureCell(world, routeCase('wait-music'), 5, 100, 1);
     expect(wait.restRequests.max).toBe(0);
   });
