@@ -89,8 +89,10 @@ export class TwilioStandIn {
   readonly numbers = new Map<string, Record<string, string>>();
   latencyMs: number;
   faults: FaultInjector | undefined;
-  /** Extra real milliseconds before answering a request (V8: REST answers delayed up to 15 s), or undefined. */
+  /** Milliseconds before a request is even looked at (V8: REST answers delayed up to 15 s), or undefined. */
   slowRequests: ((request: { method: string; host: string; path: string }) => number | undefined) | undefined;
+  /** How a late answer (slowRequests) waits: the simulator's virtual clock, or real time when unset. */
+  sleep: ((ms: number) => Promise<void>) | undefined;
   /** Told of each request as it arrives, with a promise of its answer (the simulator holds its clock meanwhile). */
   onRequest: ((answered: Promise<void>) => void) | undefined;
   /** Requests received and not yet answered. */
@@ -166,6 +168,7 @@ export class TwilioStandIn {
     this.faults = undefined;
     this.slowRequests = undefined;
     this.onRequest = undefined;
+    this.sleep = undefined;
     this.concurrentDequeues = 'first-wins';
     this.validator = undefined;
     this.onDequeue = undefined;
@@ -233,18 +236,24 @@ export class TwilioStandIn {
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     this.inFlight += 1;
     try {
-      const answered = this.answer(req, res);
+      const [, host = '', ...rest] = new URL(req.url ?? '/', 'http://stand-in').pathname.split('/');
+      const late = this.slowRequests?.({ method: req.method ?? 'GET', host, path: `/${rest.map(decodeURIComponent).join('/')}` });
+      // A late answer waits on the simulator's clock when it has one: the caller's world goes on meanwhile.
+      const body = await readBody(req);
+      if (late !== undefined) await (this.sleep ?? realSleep)(late);
+      const answered = this.answer(req, res, body);
       this.onRequest?.(answered.catch(() => undefined));
       await answered;
+    } catch {
+      // The client gave up and closed the connection: nobody is left to answer.
     } finally {
       this.inFlight -= 1;
       if (this.inFlight === 0) for (const resolve of this.idleWaiters.splice(0)) resolve();
     }
   }
 
-  private async answer(req: IncomingMessage, res: ServerResponse): Promise<void> {
+  private async answer(req: IncomingMessage, res: ServerResponse, body: string): Promise<void> {
     const start = performance.now();
-    const body = await readBody(req);
     const url = new URL(req.url ?? '/', 'http://stand-in');
     const [, host = '', ...rest] = url.pathname.split('/');
     const path = `/${rest.map(decodeURIComponent).join('/')}`;
@@ -261,7 +270,7 @@ export class TwilioStandIn {
     };
 
     const fault = this.faults?.({ method, host, path });
-    const delay = this.latencyMs + (fault?.delayMs ?? 0) + (this.slowRequests?.({ method, host, path }) ?? 0);
+    const delay = this.latencyMs + (fault?.delayMs ?? 0);
     if (delay > 0) {
       await new Promise<void>((resolve) => {
         const timer = setTimeout(() => {
@@ -499,6 +508,10 @@ function snake(name: string): string {
  */
 export function segments(body: string): number {
   return new SegmentedMessage(body, 'auto').segmentsCount;
+}
+
+function realSleep(ms: number): Promise<void> {
+  return new Promise<void>((resolve) => { setTimeout(resolve, ms); });
 }
 
 async function readBody(req: IncomingMessage): Promise<string> {

@@ -271,9 +271,11 @@ export class Simulator {
     this.origin = new URL(options.functionsUrl).origin;
     this.twilio.onDequeue = (callSid, url, method) => { dequeued(this, callSid, url, method); };
     this.twilio.concurrentDequeues = this.variants.concurrentDequeues;
-    // A REST request is real work, as a webhook is: virtual time stands still until Twilio has answered it,
-    // so a request answered late (V8) is late in real time only, never minutes of a caller's virtual wait.
+    // A REST request is real work, as a webhook is: virtual time stands still while Twilio works on it.
     this.twilio.onRequest = (answered) => { void this.clock.track(() => answered); };
+    // A request answered late (V8) is late on the virtual clock: the function waiting for it gives up in real
+    // time (its client's time-out, while its webhook holds the clock), then the world goes on until it lands.
+    this.twilio.sleep = (ms) => this.clock.sleep(ms);
     if (this.variants.functionLimits === 'killed-at-10s') {
       // V8: a share of REST requests is answered late, up to 15 s (the function must not wait for them).
       const slow = new Prng((options.seed ?? 1) ^ 0x51a3);
@@ -341,6 +343,7 @@ export class Simulator {
     this.twilio.onMessage = undefined;
     this.twilio.slowRequests = undefined;
     this.twilio.onRequest = undefined;
+    this.twilio.sleep = undefined;
   }
 
   // --- calls ---
