@@ -90,7 +90,12 @@ export async function reportOutcome(
   }
   const caller = await details;
   if (claimed) {
+    // Should the step's deadline come now, its log names what was cut short: a claimed report not yet sent.
+    const milestone = `${outcome.outcome} of caller ${caller.reference} claimed, team being texted`;
+    step.reached.add(milestone);
     await textMembers(step, teamInTurn(step.config.members, callSid), text(caller));
+    step.reached.delete(milestone);
+    step.reached.add(`${outcome.outcome} of caller ${caller.reference} reported`);
     logInfo(step.name, `caller ${caller.reference}: ${outcome.outcome}, team told`);
   }
   return claimed;
