@@ -25,6 +25,12 @@ const MEMBERS = [
 async function main(): Promise<number> {
   const chosen = (process.env.SIMULATE_PROFILES ?? PROFILES.join(',')).split(',').filter((p): p is ProfileName => (PROFILES as readonly string[]).includes(p));
   const world = await World.start({ root: ROOT, members: MEMBERS, env: { MAX_WAIT_SECONDS: String(MAX_WAIT_SECONDS), TRANSCRIBE_VOICEMAIL: 'true' } });
+  // Interrupted, the functions server (its own process group) is stopped too.
+  const stop = (): void => {
+    void world.stop().finally(() => process.exit(130));
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
   const results: ProfileResult[] = [];
   try {
     for (const profile of chosen) {
