@@ -324,9 +324,10 @@ export class Simulator {
     await this.clock.run(untilSeconds === undefined ? undefined : this.clock.startedAt + untilSeconds * 1000);
     if (untilSeconds !== undefined) return;
     await Promise.allSettled([...this.background]);
-    // A REST request answered late (V8) can still send a text or move a caller: let it land, then play on.
-    while (this.twilio.busy) {
-      await this.twilio.idle();
+    // A REST request answered late (V8) waits on this clock and can still send a text or move a caller:
+    // play on until nothing is scheduled and Twilio has answered everything.
+    while (this.twilio.busy || !this.clock.idle) {
+      if (this.clock.idle) await this.twilio.idle();
       await this.clock.run();
       await Promise.allSettled([...this.background]);
     }
