@@ -146,8 +146,9 @@ async function pull(
 }
 
 /**
- * Dequeue a claimed caller. A time-out or 5xx is checked before the member is answered: still waiting means
- * it did not happen (tried once more, then the claim is released); out of the queue and on the line means it did.
+ * Dequeue a claimed caller. A time-out or 5xx is checked before the member is answered: out of the queue and on
+ * the line means it happened; still waiting means not yet (tried once more while time allows); anything else
+ * is 'unsure', and the member is told it may still work, never to send it again.
  */
 async function dequeue(step: Step, queueSid: string, callSid: string, url: string): Promise<'pulled' | 'gone' | 'unsure'> {
   const first = await pullCaller(step.client, queueSid, callSid, url);
