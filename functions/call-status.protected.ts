@@ -4,23 +4,12 @@
  * voicemail prompt, the beep): a call that ended with no outcome and no recording is a missed call.
  */
 import { defineStep, voiceResponse } from '../src/step';
-import { reportMissed, within } from '../src/team';
+import { askAgain, reportMissed, within } from '../src/team';
 import { hasRecording } from '../src/voicemail';
 import { fromNumber, param, sidParam } from '../src/webhook';
 
 /** Final statuses of a call Twilio answered or tried to: every one ends the caller's chance to be served. */
 const ENDED = new Set(['completed', 'busy', 'no-answer', 'canceled', 'failed']);
-
-/** The same read, once more after each failure or time-out (the REST client gives up on a request at 2.5 s). */
-async function askAgain<T>(read: () => Promise<T>, attempts: number): Promise<T> {
-  for (let attempt = 1; ; attempt += 1) {
-    try {
-      return await read();
-    } catch (error) {
-      if (attempt >= attempts) throw error;
-    }
-  }
-}
 
 export const handler = defineStep({
   name: 'call-status',

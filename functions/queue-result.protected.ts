@@ -5,7 +5,7 @@
 import { DEFAULT_PROMPTS } from '../src/config';
 import { logError, logInfo } from '../src/log';
 import { apologiseToVoicemail, defineStep, voiceResponse } from '../src/step';
-import { reportMissed, SYNC_READ_MS, within } from '../src/team';
+import { askAgain, MUST_READ_MS, reportMissed, within } from '../src/team';
 import { fromNumber, numberParam, param, sidParam } from '../src/webhook';
 
 export const handler = defineStep({
@@ -17,7 +17,7 @@ export const handler = defineStep({
         // A member pulled the caller by REST. Whether Twilio then runs the dequeue's Url or this answer is
         // unverified (TWILIO-NOTES.md), so this answer sends the caller to the same place the pull recorded.
         const callSid = sidParam(event, 'CallSid', 'CA');
-        const pull = callSid === undefined ? undefined : await within(step, 'pull claim', SYNC_READ_MS, step.store.pullOf(callSid), undefined);
+        const pull = callSid === undefined ? undefined : await within(step, 'pull claim', MUST_READ_MS, askAgain(() => step.store.pullOf(callSid), 3), undefined);
         const response = voiceResponse();
         if (pull !== undefined && isOwnUrl(pull.url, step.url('/'))) {
           response.redirect({ method: 'POST' }, pull.url);
@@ -36,7 +36,8 @@ export const handler = defineStep({
       case 'leave': {
         // The caller chose voicemail, waited the maximum, or asked for a callback (which /hold-key settled).
         const callSid = sidParam(event, 'CallSid', 'CA');
-        const outcome = callSid === undefined ? undefined : await within(step, 'call outcome', SYNC_READ_MS, step.store.outcomeOf(callSid), undefined);
+        // Asked again on failure: a caller who asked for a callback must not be sent to the voicemail prompt.
+        const outcome = callSid === undefined ? undefined : await within(step, 'call outcome', MUST_READ_MS, askAgain(() => step.store.outcomeOf(callSid), 3), undefined);
         const response = voiceResponse();
         if (outcome?.outcome === 'callback') {
           response.say(step.config.prompts.callbackConfirmation);

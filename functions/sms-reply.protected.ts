@@ -13,7 +13,6 @@ import { findQueueSid, pullCaller, waitingCallers, WaitingCaller, whereIs } from
 import { defineStep, messagingResponse, MessagingResponse, Step } from '../src/step';
 import { CallRecord, OutcomeRecord } from '../src/store';
 import { callerDetails, memberByNumber, SYNC_READ_MS, within } from '../src/team';
-import { REST_TIMEOUT_MS } from '../src/twilio-api';
 import { param } from '../src/webhook';
 
 /** Callers named in a list reply; more would not fit one text. */
@@ -147,29 +146,17 @@ async function pull(
 
 /**
  * Dequeue a claimed caller. A time-out or 5xx is checked before the member is answered: out of the queue and on
- * the line means it happened; still waiting means not yet (tried once more while time allows); anything else
- * is 'unsure', and the member is told it may still work, never to send it again.
+ * the line means it happened; otherwise it is 'unsure' and the member is told it may still work, never to send it
+ * again. It is not retried here: the unanswered request may still be carried out, and a second dequeue landing
+ * beside it could move the caller twice. The claim stays the member's, so their next reply retries it.
  */
 async function dequeue(step: Step, queueSid: string, callSid: string, url: string): Promise<'pulled' | 'gone' | 'unsure'> {
-  const first = await pullCaller(step.client, queueSid, callSid, url);
-  if (first !== 'unknown') return first;
+  const result = await pullCaller(step.client, queueSid, callSid, url);
+  if (result !== 'unknown') return result;
   step.reached.add('dequeue-unknown');
   const where = await whereIs(step.client, queueSid, callSid);
   if (where === 'moved') return 'pulled';
-  if (where !== 'waiting') return where === 'gone' ? 'gone' : 'unsure';
-  // Still waiting: the first request did not move them (yet). We hold the claim, so one more try is safe.
-  if (step.remainingMs() > 2 * REST_TIMEOUT_MS) {
-    const second = await pullCaller(step.client, queueSid, callSid, url);
-    if (second === 'pulled') return 'pulled';
-    // Refused or unknown: the first request may have landed meanwhile.
-    const after = await whereIs(step.client, queueSid, callSid);
-    if (after === 'moved') return 'pulled';
-    if (after === 'gone') return 'gone';
-    if (after === 'unknown') return 'unsure';
-  }
-  // Still waiting. A request Twilio has not answered may yet be carried out, so the claim stays this member's:
-  // their next reply retries the dequeue, nobody else's can pull the caller twice.
-  return 'unsure';
+  return where === 'gone' ? 'gone' : 'unsure';
 }
 
 async function status(step: Step, response: MessagingResponse): Promise<MessagingResponse> {

@@ -65,6 +65,23 @@ export async function within<T>(step: Step, what: string, ms: number, promise: P
   }
 }
 
+/**
+ * The same read, once more after each failure or time-out (the REST client gives up on a request at 2.5 s):
+ * for a read whose wrong answer would send a caller the wrong way or the team a wrong text.
+ */
+export async function askAgain<T>(read: () => Promise<T>, attempts: number): Promise<T> {
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      return await read();
+    } catch (error) {
+      if (attempt >= attempts) throw error;
+    }
+  }
+}
+
+/** How long a step waits for a read it asks again (askAgain), within the step's deadline. */
+export const MUST_READ_MS = 6000;
+
 /** A caller's details for a text: the stored record when there is one, else what this webhook says. */
 export async function callerDetails(step: Step, callSid: string, from: string | undefined): Promise<CallRecord> {
   const reference = callReference(callSid);

@@ -135,7 +135,7 @@ describe('/sms-reply: pulling a caller', () => {
     },
   );
 
-  it('a dequeue that times out is checked: still waiting, it is tried again and the member is told the truth', async () => {
+  it('a dequeue that fails is checked: still waiting, the member is told it may still work; their next reply retries it', async () => {
     const jane = await arrive(twilio, '+16175550101', { CallerName: 'JANE' });
     let first = true;
     // The first dequeue answers after the client gave up, without having moved the caller yet.
@@ -144,9 +144,16 @@ describe('/sms-reply: pulling a caller', () => {
       first = false;
       return { status: 503 };
     };
-    const { twiml } = await invoke(handler, sms(ANN.number, `Y ${jane.reference}`));
+    const unsure = await invoke(handler, sms(ANN.number, `Y ${jane.reference}`));
+    expect(dequeued).toEqual([]);
+    expect(replyTo(unsure.twiml)).toMatch(/may still work/);
+    expect(replyTo(unsure.twiml)).not.toMatch(/again/i);
+    // Nobody else can take JANE meanwhile: the claim is Ann's.
+    const bob = await invoke(handler, sms(BOB.number, `Y ${jane.reference}`));
+    expect(replyTo(bob.twiml)).toBe(`Too late: Ann took JANE (${jane.reference}).`);
+    const again = await invoke(handler, sms(ANN.number, `Y ${jane.reference}`));
     expect(dequeued.map((d) => d.callSid)).toEqual([jane.callSid]);
-    expect(replyTo(twiml)).toMatch(/^Calling you now for JANE/);
+    expect(replyTo(again.twiml)).toMatch(/^Calling you now for JANE/);
   });
 
   it('a dequeue Twilio carried out but answered with a 5xx: the member is told it worked, not to send it again', async () => {
