@@ -149,6 +149,17 @@ describe('/queue-result (the Enqueue action)', () => {
     expect(twilio.messages).toHaveLength(0);
   });
 
+  it('leave after a callback request, with Sync failing the first reads: still the confirmation, never the voicemail prompt', async () => {
+    const jane = await arrive(twilio, '+16175550101', { CallerName: 'JANE' });
+    await invoke(holdKey, { CallSid: jane.callSid, From: jane.from, QueueTime: '35', Digits: '2' });
+    let failures = 3;
+    twilio.faults = (r) => (r.method === 'GET' && r.host === 'sync.twilio.com' && failures-- > 0 ? { status: 503 } : undefined);
+    const left = await invoke(queueResult, { CallSid: jane.callSid, From: jane.from, QueueResult: 'leave', QueueTime: '36' });
+    twilio.faults = undefined;
+    expect(verbNames(left.twiml)).toEqual(['Say', 'Hangup']);
+    expect(spoken(left.twiml)).toMatch(/call you back/);
+  });
+
   it('leave (key 1 or the maximum wait): to voicemail', async () => {
     const { twiml } = await invoke(queueResult, { CallSid: newCallSid(), QueueResult: 'leave', QueueTime: '120' });
     expect(verbNames(twiml)).toEqual(['Redirect']);
