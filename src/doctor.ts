@@ -79,7 +79,7 @@ export function diagnose(shell: Env, facts: ProjectFacts): Finding[] {
   const env = effectiveEnv(shell, facts.dotenv);
 
   const result = readConfig(env);
-  if (!result.ok) for (const p of result.problems) add('error', p.variable, p.message);
+  for (const p of result.problems) add('error', p.variable, p.message);
 
   checkDotenv(shell, facts.dotenv, add);
   checkKeywords(env, add);

@@ -6,7 +6,7 @@ import type { Context, ServerlessCallback, ServerlessFunctionSignature } from '@
 // The TwiML builders alone, not the whole SDK: they load in a tenth of the time (see twilio-api.ts).
 import TwimlVoiceResponse from 'twilio/lib/twiml/VoiceResponse';
 import TwimlMessagingResponse from 'twilio/lib/twiml/MessagingResponse';
-import { Config, Env, readConfig } from './config';
+import { Config, ConfigProblem, Env, readConfig } from './config';
 import { logError } from './log';
 import { Store } from './store';
 import { describeFailure, twilioClient, TwilioClient } from './twilio-api';
@@ -42,8 +42,8 @@ export function defineStep<R extends VoiceResponse | MessagingResponse>(definiti
       callback(null, response);
     };
     const result = readConfig(environmentOf(context));
+    logConfigProblems(definition.name, result.problems);
     if (!result.ok) {
-      for (const problem of result.problems) logError(definition.name, `configuration: ${problem.variable} ${problem.message}`);
       answer(definition.fallback(url, event, 'misconfigured'));
       return;
     }
@@ -69,6 +69,24 @@ export function defineStep<R extends VoiceResponse | MessagingResponse>(definiti
       answer(definition.fallback(url, event, 'failed'));
     });
   };
+}
+
+/**
+ * Problems that stop the product are logged on every invocation (each caller is affected); an ignored
+ * optional value once per warm instance, so a typo does not fill the log. This set only spares the log:
+ * a fresh instance logs it again, which is what should happen.
+ */
+const loggedOnce = new Set<string>();
+function logConfigProblems(stepName: string, problems: readonly ConfigProblem[]): void {
+  for (const problem of problems) {
+    const line = `configuration: ${problem.variable} ${problem.message}`;
+    if (problem.stops) {
+      logError(stepName, line);
+    } else if (!loggedOnce.has(line)) {
+      loggedOnce.add(line);
+      logError(stepName, line);
+    }
+  }
 }
 
 function environmentOf(context: Context<Env>): Env {

@@ -39,9 +39,9 @@ describe('configuration (what readConfig checks), as deploy will upload it from 
     ['a malformed Account SID', { ACCOUNT_SID: 'AC123' }, 'ACCOUNT_SID', /"AC" followed by 32 hex digits/],
     ['a malformed Auth Token', { AUTH_TOKEN: 'not-the-token-format' }, 'AUTH_TOKEN', /32 hex digits/],
     ['a Twilio number not in E.164', { TWILIO_PHONE_NUMBER: '555-0000' }, 'TWILIO_PHONE_NUMBER', /E\.164/],
-    ['a member number not in E.164', { TEAM_MEMBERS: 'Ann:5551230001' }, 'TEAM_MEMBERS', /entry 1 is not Name:\+E164/],
+    ['a member number not in E.164', { TEAM_MEMBERS: `Ann:5551230001,Bob:${ANN.number}` }, 'TEAM_MEMBERS', /entry 1 \("Ann:••••••0001"\) is not Name:\+E164/],
     ['a member listed twice', { TEAM_MEMBERS: `Ann:${ANN.number},Annie:${ANN.number}` }, 'TEAM_MEMBERS', /repeats a number/],
-    ['the Twilio number among the members', { TEAM_MEMBERS: `Ann:${ANN.number},Desk:${TWILIO_NUMBER}` }, 'TEAM_MEMBERS', /must not include TWILIO_PHONE_NUMBER/],
+    ['the Twilio number among the members', { TEAM_MEMBERS: `Ann:${ANN.number},Desk:${TWILIO_NUMBER}` }, 'TEAM_MEMBERS', /entry 2 \(.*\) is TWILIO_PHONE_NUMBER itself/],
     ['one word for two commands', { STATUS_KEYWORDS: 'STATUS,Y' }, 'STATUS_KEYWORDS', /repeats Y, already in ACCEPT_KEYWORDS/],
     ['a Twilio reserved word', { PAUSE_KEYWORDS: 'STOP' }, 'PAUSE_KEYWORDS', /Twilio reserves it/],
   ])('%s is an error naming the variable and the fix', (_what, change, variable, message) => {
@@ -56,8 +56,8 @@ describe('configuration (what readConfig checks), as deploy will upload it from 
     const findings = diagnose({}, facts({}, { ...GOOD_ENV, AUTH_TOKEN: secret, TEAM_MEMBERS: `A:${members[0] ?? ''},B:${members[0] ?? ''},C:${members[1] ?? ''},D:+44 20` }));
     const report = formatFindings(findings).join('\n');
     expect(report).toContain('AUTH_TOKEN');
-    expect(report).toMatch(/TEAM_MEMBERS entry 2 repeats/);
-    expect(report).toMatch(/TEAM_MEMBERS entry 4 is not/);
+    expect(report).toMatch(/TEAM_MEMBERS entry 2 \(.*\) repeats/);
+    expect(report).toMatch(/TEAM_MEMBERS entry 4 \(.*\) is not/);
     for (const leaked of [secret, ...members, '+44 20', '+4420']) expect(report).not.toContain(leaked);
   });
 

@@ -173,7 +173,7 @@ describe('npm run setup', () => {
     expect(code).toBe(1);
     expect(out[0]).toMatch(/valid configuration first/);
     expect(out.filter((l) => l.startsWith('  AUTH_TOKEN '))).toHaveLength(1);
-    expect(out.filter((l) => l.startsWith('  TEAM_MEMBERS '))).toHaveLength(1);
+    expect(out.filter((l) => l.startsWith('  TEAM_MEMBERS '))).toHaveLength(2);
     expect(out.join('\n')).not.toContain('secret-ish');
     expect(twilio.requests).toEqual([]);
   });

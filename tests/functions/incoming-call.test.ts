@@ -106,6 +106,22 @@ describe('/incoming-call', () => {
     expect(twilio.requests).toHaveLength(0);
   });
 
+  it('an invalid optional value (MAX_WAIT_SECONDS=abc) is logged once and disables nothing: the team is still texted', async () => {
+    const errors = jest.spyOn(console, 'error').mockImplementation(() => undefined);
+    try {
+      const broken = { ...ENV, MAX_WAIT_SECONDS: 'abc' };
+      for (let i = 0; i < 2; i += 1) {
+        const { twiml } = await invoke(handler, call(newCallSid()), broken);
+        expect(verbNames(twiml)).toEqual(['Enqueue']);
+      }
+      expect(twilio.messages.map((m) => m.to).sort()).toEqual([ANN.number, ANN.number, BOB.number, BOB.number]);
+      const logged = errors.mock.calls.map((c) => String(c[0])).filter((line) => line.includes('MAX_WAIT_SECONDS'));
+      expect(logged).toEqual([expect.stringMatching(/MAX_WAIT_SECONDS must be a whole number of seconds from 30 to 3600\. Using the default \(120\)/)]);
+    } finally {
+      errors.mockRestore();
+    }
+  });
+
   it('sends a webhook without a CallSid to voicemail instead of queueing an unknown call', async () => {
     const { twiml } = await invoke(handler, { From: '+16175550123' });
     expect(find(twiml, 'Redirect').text).toBe(url('/voicemail'));
