@@ -31,7 +31,7 @@ interface StepDefinition<R> {
   name: string;
   run: (step: Step, event: WebhookEvent) => Promise<R> | R;
   /** What Twilio gets when the configuration is unusable or the step failed: always a safe answer. */
-  fallback: (url: Step['url'], event: WebhookEvent, why: 'misconfigured' | 'failed') => R;
+  fallback: (url: Step['url'], event: WebhookEvent, why: 'misconfigured' | 'failed', error?: unknown) => R;
 }
 
 export function defineStep<R extends VoiceResponse | MessagingResponse>(definition: StepDefinition<R>): Handler {
@@ -66,7 +66,7 @@ export function defineStep<R extends VoiceResponse | MessagingResponse>(definiti
       .then(() => definition.run(step, event))
       .then(answer, (error: unknown) => {
       logError(definition.name, `failed (${describeFailure(error)}); answering with the safe fallback`);
-      answer(definition.fallback(url, event, 'failed'));
+      answer(definition.fallback(url, event, 'failed', error));
     });
   };
 }
