@@ -189,10 +189,12 @@ type Report = (variable: string, message: string) => void;
  */
 export function valueOf(env: Env, variable: string): string {
   const raw = env[variable] ?? env[`\uFEFF${variable}`] ?? '';
-  let value = raw.replace(/^\uFEFF/, '').replace(/\r/g, '').trim();
+  const value = raw.replace(/^\uFEFF/, '').replace(/\r/g, '').trim();
   const quoted = /^(["'])([\s\S]*)\1$/.exec(value);
-  if (quoted !== null) value = (quoted[2] ?? '').trim();
-  return value;
+  if (quoted !== null) return (quoted[2] ?? '').trim();
+  // What dotenv leaves of `X="value"  `: the opening quote gone, the closing one kept.
+  const leftover = /^([^"']*)["']$/.exec(value);
+  return leftover === null ? value : (leftover[1] ?? '').trim();
 }
 
 function required(get: (variable: string) => string, variable: string, stop: Report): string | undefined {

@@ -4,7 +4,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { diagnose, Finding, formatFindings, parseDotenv, ProjectFacts } from '../../src/doctor';
-import { runDoctor } from '../../tools/doctor';
+import { DoctorOptions, runDoctor } from '../../tools/doctor';
 import { ANN, ENV, TWILIO_NUMBER } from '../support/harness';
 
 /** A project ready to deploy; ACCEPT_KEYWORDS without YES so it has no warning either. */
@@ -230,28 +230,28 @@ describe('npm run doctor on a project folder', () => {
   });
   afterEach(() => { rmSync(root, { recursive: true, force: true }); });
 
-  function doctor(): { code: number; out: string[] } {
+  async function doctor(options: DoctorOptions = {}): Promise<{ code: number; out: string[] }> {
     const out: string[] = [];
-    const code = runDoctor(root, {}, (line) => { out.push(line); });
+    const code = await runDoctor(root, {}, (line) => { out.push(line); }, options);
     return { code, out };
   }
 
-  it('passes a ready project', () => {
-    const { code, out } = doctor();
+  it('passes a ready project', async () => {
+    const { code, out } = await doctor();
     expect(out.at(-1)).toBe('All checks passed.');
     expect(code).toBe(0);
   });
 
-  it('finds a .env that git tracks, and fails', () => {
+  it('finds a .env that git tracks, and fails', async () => {
     expect(spawnSync('git', ['add', '-f', '.env'], { cwd: root }).status).toBe(0);
-    const { code, out } = doctor();
+    const { code, out } = await doctor();
     expect(out).toEqual(expect.arrayContaining([expect.stringMatching(/^ERROR {3}\.env is tracked by git/)]));
     expect(code).toBe(1);
   });
 
-  it('finds a .env that git does not ignore', () => {
+  it('finds a .env that git does not ignore', async () => {
     rmSync(join(root, '.gitignore'));
-    const { code, out } = doctor();
+    const { code, out } = await doctor();
     expect(out).toEqual(expect.arrayContaining([expect.stringMatching(/^WARNING \.env is not ignored by git/)]));
     expect(code).toBe(0);
   });

@@ -348,9 +348,11 @@ describe('configuration that forgives (issue 13, item 1)', () => {
       TWILIO_PHONE_NUMBER: ` '${TWILIO_NUMBER}'\r`,
       TEAM_MEMBERS: '"Ann:+15551230001; Bob:+15551230002"   ',
       MAX_WAIT_SECONDS: '"300"\r',
+      // What dotenv 6 (twilio-run's) makes of RING_SECONDS="30"  : the opening quote gone, the closing one kept.
+      RING_SECONDS: '30"',
     });
     expect(result).toMatchObject({ ok: true, problems: [] });
-    expect(result.ok && [result.config.accountSid, result.config.authToken, result.config.twilioNumber, result.config.maxWaitSeconds])
-      .toEqual([ACCOUNT_SID, AUTH_TOKEN, TWILIO_NUMBER, 300]);
+    expect(result.ok && [result.config.accountSid, result.config.authToken, result.config.twilioNumber, result.config.maxWaitSeconds, result.config.ringSeconds])
+      .toEqual([ACCOUNT_SID, AUTH_TOKEN, TWILIO_NUMBER, 300, 30]);
   });
 });
