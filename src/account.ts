@@ -44,7 +44,9 @@ export function checkAccount(config: Config, account: AccountFacts): Finding[] {
     for (const blocker of plan.blockers) error('Twilio number', blocker);
   }
 
-  for (const problem of messagingServiceProblems(account.messagingServices, account.domain)) error('Messaging Service', problem);
+  for (const problem of messagingServiceProblems(account.messagingServices, account.domain)) {
+    error('Messaging Service', problem.replace(/^Messaging Service /, ''));
+  }
 
   if (account.senderService === 'missing') {
     error('MESSAGING_SERVICE_SID', 'names no Messaging Service of this account: copy its SID from Console > Messaging > Services, or unset it to text from TWILIO_PHONE_NUMBER.');

@@ -47,20 +47,21 @@ export async function runDoctor(root: string, shell: Env, print: (line: string) 
   const facts = gatherFacts(root);
   const findings = diagnose(shell, facts);
   const result = readConfig(effectiveEnv(shell, facts.dotenv));
-  print('Pull Phone doctor: .env, the build and package.json, then your Twilio account.');
+  const say = (text: string): void => { for (const line of wrap(text, width, '  ')) print(line); };
+  say('Pull Phone doctor: .env, the build and package.json, then your Twilio account.');
   print('');
   if (result.ok) {
     print('Configuration as understood:');
     for (const line of describeConfig(result.config, width)) print(line);
   } else {
-    print('Configuration: cannot be used until the errors below are fixed (callers would only reach voicemail).');
+    say('Configuration: cannot be used until the errors below are fixed (callers would only reach voicemail).');
   }
   print('');
   if (options.live === true && result.ok) {
     print('Twilio account: checking…');
     findings.push(...await liveFindings(root, result.config, options.domain));
   } else if (options.live === true) {
-    print('Twilio account: not checked until the credentials and number are valid.');
+    say('Twilio account: not checked until the credentials and number are valid.');
   } else {
     print('Twilio account: not checked (--offline).');
   }

@@ -1,6 +1,6 @@
 /** npm run doctor: each finding on crafted configuration and project facts, and the report it prints. */
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { diagnose, Finding, formatFindings, parseDotenv, ProjectFacts } from '../../src/doctor';
@@ -254,5 +254,95 @@ describe('npm run doctor on a project folder', () => {
     const { code, out } = await doctor();
     expect(out).toEqual(expect.arrayContaining([expect.stringMatching(/^WARNING \.env is not ignored by git/)]));
     expect(code).toBe(0);
+  });
+});
+
+describe('a doctor that shows (issue 13, item 2)', () => {
+  let root: string;
+  const write = (file: string, text: string): void => {
+    mkdirSync(dirname(join(root, file)), { recursive: true });
+    writeFileSync(join(root, file), text);
+  };
+  const CAROL = '+16175550133';
+  const DAN = '+16175550144';
+  const OWN_NUMBER = '+16175550100';
+  const OWN_ENV = { ...GOOD_ENV, TWILIO_PHONE_NUMBER: OWN_NUMBER, TEAM_MEMBERS: `Carol:${CAROL};Dan:${DAN}` };
+  const dotenv = (values: Record<string, string>): string => Object.entries(values).map(([k, v]) => `${k}=${v}`).join('\n');
+  beforeEach(() => {
+    root = mkdtempSync(join(tmpdir(), 'pull-phone-doctor-'));
+    write('package.json', JSON.stringify(facts().packageJson));
+    write('.gitignore', '.env\n');
+    write('functions/incoming-call.protected.ts', '');
+    write('assets/hold-music.wav', 'RIFF');
+    write('dist/functions/incoming-call.protected.js', '');
+    write('dist/assets/hold-music.wav', 'RIFF');
+    // The project's real .env.example, so the placeholders the doctor knows are the ones users copy.
+    write('.env.example', readFileSync(join(__dirname, '..', '..', '.env.example'), 'utf8'));
+    spawnSync('git', ['init', '-q'], { cwd: root });
+  });
+  afterEach(() => { rmSync(root, { recursive: true, force: true }); });
+
+  async function doctor(options: DoctorOptions = {}): Promise<{ code: number; out: string[] }> {
+    const out: string[] = [];
+    const code = await runDoctor(root, {}, (line) => { out.push(line); }, options);
+    return { code, out };
+  }
+
+  it('shows the team written with semicolons as it was understood, numbers masked, and passes', async () => {
+    write('.env', dotenv(OWN_ENV));
+    const { code, out } = await doctor();
+    const text = out.join('\n');
+    expect(text).toContain('Configuration as understood:');
+    expect(text).toMatch(/Team \(2\)\s+Carol \+1•••••0133, Dan \+1•••••0144/);
+    expect(text).toMatch(/Number\s+\+1•••••0100/);
+    expect(text).toMatch(/Queue\s+pull-phone/);
+    expect(text).toMatch(/callers wait up to 120 s, mobiles ring 20 s/);
+    expect(text).toMatch(/transcription off, caller-name lookup off/);
+    for (const number of [CAROL, DAN, OWN_NUMBER]) expect(text).not.toContain(number);
+    expect(out.at(-1)).toBe('All checks passed.');
+    expect(code).toBe(0);
+  });
+
+  it('flags the placeholders copied from .env.example', async () => {
+    const example = parseDotenv(readFileSync(join(__dirname, '..', '..', '.env.example'), 'utf8')).values;
+    write('.env', dotenv({ ...GOOD_ENV, TWILIO_PHONE_NUMBER: example.TWILIO_PHONE_NUMBER ?? '', TEAM_MEMBERS: `${example.TEAM_MEMBERS ?? ''},Carol:${CAROL}` }));
+    const { code, out } = await doctor();
+    const text = out.join('\n');
+    expect(text).toMatch(/ERROR {3}TWILIO_PHONE_NUMBER is still the placeholder from \.env\.example/);
+    expect(text).toMatch(/ERROR {3}TEAM_MEMBERS entry 1 \(\+1•••••0001\) is a placeholder number from \.env\.example/);
+    expect(text).toMatch(/ERROR {3}TEAM_MEMBERS entry 2 \(\+1•••••0002\) is a placeholder number/);
+    expect(text).not.toMatch(/entry 3 .*placeholder/);
+    expect(code).toBe(1);
+  });
+
+  it('points out a variable name close to a real one (TEAM_MEMBER), and what is then missing', async () => {
+    const { TEAM_MEMBERS: team, ...rest } = OWN_ENV;
+    write('.env', dotenv({ ...rest, TEAM_MEMBER: team, MAX_WAIT: '300', UNRELATED_TOOL_SETTING: 'x' }));
+    const { code, out } = await doctor();
+    const text = out.join('\n');
+    expect(text).toMatch(/WARNING TEAM_MEMBER is not a Pull Phone setting and is ignored: did you mean TEAM_MEMBERS\?/);
+    expect(text).toMatch(/WARNING MAX_WAIT is not a Pull Phone setting and is ignored: did you mean MAX_WAIT_SECONDS\?/);
+    expect(text).not.toMatch(/UNRELATED_TOOL_SETTING/);
+    expect(text).toMatch(/ERROR {3}TEAM_MEMBERS is not set/);
+    expect(code).toBe(1);
+  });
+
+  it('flags duplicates, numbers that are not E.164 and the Twilio number among the members, by entry, masked', async () => {
+    write('.env', dotenv({ ...OWN_ENV, TEAM_MEMBERS: `Carol:${CAROL}; Carol again:${CAROL}; Dan:617-555-0144; Desk:${OWN_NUMBER}` }));
+    const { code, out } = await doctor();
+    const text = out.join('\n');
+    expect(text).toMatch(/TEAM_MEMBERS entry 2 \("Carol again:\+•+0133"\) repeats a number/);
+    expect(text).toMatch(/TEAM_MEMBERS entry 3 \("Dan:[•-]+0144"\) is not Name:\+E164/);
+    expect(text).toMatch(/TEAM_MEMBERS entry 4 \("Desk:\+•+0100"\) is TWILIO_PHONE_NUMBER itself/);
+    expect(code).toBe(1);
+  });
+
+  it('fits a terminal: no line wider than the width asked for (80 or 100 columns)', async () => {
+    write('.env', dotenv({ ...OWN_ENV, AUTH_TOKEN: 'nope', TEAM_MEMBERS: `Carol:${CAROL};x:1;y:2`, MAX_WAIT_SECONDS: 'abc', TEAM_MEMBER: 'oops' }));
+    for (const width of [80, 100]) {
+      const { out } = await doctor({ width });
+      expect(out.length).toBeGreaterThan(8);
+      expect(out.filter((line) => Array.from(line).length > width)).toEqual([]);
+    }
   });
 });
