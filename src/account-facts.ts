@@ -5,7 +5,9 @@
 import type { AccountFacts } from './account';
 import { Config } from './config';
 import { describeFailure, failureOf, TwilioClient } from './twilio-api';
-import { MessagingServiceFacts } from './wiring';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { deployedDomain, deployedService, MessagingServiceFacts, normaliseDomain } from './wiring';
 
 /** One round of requests in parallel, then the phone numbers of each Messaging Service in parallel. */
 export async function gatherAccount(client: TwilioClient, config: Config, domain: string | undefined): Promise<AccountFacts> {
@@ -51,3 +53,16 @@ export async function messagingServicesOf(client: TwilioClient, number: string):
   return servicesHolding(await client.messaging.v1.services.list({ limit: MAX_SERVICES }), number);
 }
 
+
+/** The deployment's domain: --domain when given, else the service of the last deploy from `root` (.twiliodeployinfo). */
+export async function domainOf(root: string, client: TwilioClient, config: Config, option: string | undefined): Promise<string | undefined> {
+  if (option !== undefined) {
+    const domain = normaliseDomain(option);
+    return domain.ok ? domain.domain : undefined;
+  }
+  const info = join(root, '.twiliodeployinfo');
+  const service = existsSync(info) ? deployedService(readFileSync(info, 'utf8'), config.accountSid) : undefined;
+  if (service === undefined) return undefined;
+  const environments = await client.serverless.v1.services(service.serviceSid).environments.list({ limit: 50 });
+  return deployedDomain(environments.map((e) => ({ domainName: e.domainName, buildSid: e.buildSid })), service.latestBuild);
+}

@@ -9,11 +9,10 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { checkAccount } from '../src/account';
-import { gatherAccount } from '../src/account-facts';
+import { domainOf, gatherAccount } from '../src/account-facts';
 import { Config, Env, readConfig } from '../src/config';
 import { describeConfig, diagnose, effectiveEnv, Finding, formatFindings, MUSIC_ASSET, parseDotenv, ProjectFacts, wrap } from '../src/doctor';
-import { describeFailure, failureOf, twilioClient, TwilioClient } from '../src/twilio-api';
-import { deployedDomain, deployedService, normaliseDomain } from '../src/wiring';
+import { describeFailure, failureOf, twilioClient } from '../src/twilio-api';
 
 export function gatherFacts(root: string): ProjectFacts {
   const path = (...parts: string[]): string => join(root, ...parts);
@@ -86,17 +85,6 @@ async function liveFindings(root: string, config: Config, domainOption: string |
   }
 }
 
-async function domainOf(root: string, client: TwilioClient, config: Config, option: string | undefined): Promise<string | undefined> {
-  if (option !== undefined) {
-    const domain = normaliseDomain(option);
-    return domain.ok ? domain.domain : undefined;
-  }
-  const info = join(root, '.twiliodeployinfo');
-  const service = existsSync(info) ? deployedService(readFileSync(info, 'utf8'), config.accountSid) : undefined;
-  if (service === undefined) return undefined;
-  const environments = await client.serverless.v1.services(service.serviceSid).environments.list({ limit: 50 });
-  return deployedDomain(environments.map((e) => ({ domainName: e.domainName, buildSid: e.buildSid })), service.latestBuild);
-}
 
 function listFiles(dir: string): string[] {
   try {
