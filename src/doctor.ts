@@ -263,9 +263,10 @@ export function formatFindings(findings: readonly Finding[], width = 100): strin
 /** Break text at spaces so no line is wider than `width`; continuation lines start with `indent`. */
 export function wrap(text: string, width: number, indent = ''): string[] {
   const lines: string[] = [];
-  let line = '';
-  for (const word of text.split(' ')) {
-    const candidate = line === '' ? word : `${line} ${word}`;
+  const lead = /^ */.exec(text)?.[0] ?? '';
+  let line = lead;
+  for (const word of text.slice(lead.length).split(' ')) {
+    const candidate = line === lead ? `${lead}${word}` : `${line} ${word}`;
     if (candidate.length > width && line.trim() !== '') {
       lines.push(line);
       line = `${indent}${word}`;
