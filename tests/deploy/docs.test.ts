@@ -29,10 +29,10 @@ afterAll(async () => { await twilio.stop(); });
 
 it('docs/DEPLOY.md: the doctor sample is what npm run doctor prints for the .env shown', async () => {
   const deploy = read('docs/DEPLOY.md');
-  const shown = Object.fromEntries(blockAfter(deploy, '<!-- doctor-sample', 'ini').split('\n')
+  const shown: Record<string, string> = Object.fromEntries(blockAfter(deploy, '<!-- doctor-sample', 'ini').split('\n')
     .map((line) => /^(\w+)=(.*?)\s*(#.*)?$/.exec(line)).filter((m) => m !== null).map((m) => [m[1] ?? '', m[2] ?? '']));
   // The credentials are elided in the document; the stand-in's stand for them.
-  const env = { ...shown, ACCOUNT_SID: ENV.ACCOUNT_SID ?? '', AUTH_TOKEN: ENV.AUTH_TOKEN ?? '' };
+  const env: Record<string, string> = { ...shown, ACCOUNT_SID: ENV.ACCOUNT_SID ?? '', AUTH_TOKEN: ENV.AUTH_TOKEN ?? '' };
   expect(env.TEAM_MEMBERS).toMatch(/;/);
   const root = mkdtempSync(join(tmpdir(), 'pull-phone-docs-'));
   try {
