@@ -337,6 +337,15 @@ describe('a doctor that shows (issue 13, item 2)', () => {
     expect(code).toBe(1);
   });
 
+  it('a .env saved with a BOM, CRLF line ends, quotes and trailing spaces works as meant', async () => {
+    const lines = Object.entries(OWN_ENV).map(([k, v]) => (k === 'TEAM_MEMBERS' ? `${k}="${v}"   ` : k === 'AUTH_TOKEN' ? `${k}='${v}'` : `${k}=${v}  `));
+    write('.env', `\uFEFF${lines.join('\r\n')}\r\n`);
+    const { out } = await doctor();
+    const text = out.join('\n');
+    expect(text).toMatch(/Team \(2\)\s+Carol \+1•••••0133, Dan \+1•••••0144/);
+    expect(text).not.toMatch(/ERROR/);
+  });
+
   it('fits a terminal: no line wider than the width asked for (80 or 100 columns)', async () => {
     write('.env', dotenv({ ...OWN_ENV, AUTH_TOKEN: 'nope', TEAM_MEMBERS: `Carol:${CAROL};x:1;y:2`, MAX_WAIT_SECONDS: 'abc', TEAM_MEMBER: 'oops' }));
     for (const width of [80, 100]) {
