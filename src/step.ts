@@ -11,7 +11,8 @@ import { logError } from './log';
 import { Store } from './store';
 import { describeFailure, twilioClient, TwilioClient } from './twilio-api';
 import { stepUrl } from './urls';
-import { WebhookEvent } from './webhook';
+import { sidParam, WebhookEvent } from './webhook';
+import { callReference } from './reference';
 
 export type VoiceResponse = TwimlVoiceResponse;
 export type MessagingResponse = TwimlMessagingResponse;
@@ -65,7 +66,10 @@ export function defineStep<R extends VoiceResponse | MessagingResponse>(definiti
     Promise.resolve()
       .then(() => definition.run(step, event))
       .then(answer, (error: unknown) => {
-      logError(definition.name, `failed (${describeFailure(error)}); answering with the safe fallback`);
+      // The call's reference (not its number) lets the log line be matched with the team's texts.
+      const callSid = sidParam(event, 'CallSid', 'CA');
+      const about = callSid === undefined ? '' : ` for caller ${callReference(callSid)}`;
+      logError(definition.name, `failed${about} (${describeFailure(error)}); answering with the safe fallback`);
       answer(definition.fallback(url, event, 'failed', error));
     });
   };

@@ -8,6 +8,7 @@ import { createServer } from 'node:net';
 import twilio from 'twilio';
 import { handler as incomingCall } from '../../functions/incoming-call.protected';
 import { handler as smsReply } from '../../functions/sms-reply.protected';
+import { handler as voicemailSaved } from '../../functions/voicemail-saved.protected';
 import { callReference } from '../../src/reference';
 import { describeFailure, failureKind } from '../../src/twilio-api';
 import { routeTwilioTo } from '../../sim/twilio-loopback.cjs';
@@ -82,6 +83,17 @@ it('a real time-out (the twilio client, 50 ms) is called a time-out; refusals an
   const error = await client.messages.create({ to: ANN.number, from: ENV.TWILIO_PHONE_NUMBER ?? '', body: 'x' }).then(() => undefined, (e: unknown) => e);
   expect(failureKind(error)).toBe('time-out');
   expect(describeFailure(error)).toMatch(/^time-out \(E[A-Z]+\)/);
+});
+
+it('a step that fails names the caller\'s reference and the cause, never the number', async () => {
+  routeTwilioTo(closedUrl);
+  const callSid = newCallSid();
+  await invoke(voicemailSaved, {
+    CallSid: callSid, RecordingStatus: 'completed', RecordingDuration: '12', From: '+16175550123',
+    RecordingUrl: `https://api.twilio.com/2010-04-01/Accounts/${ACCOUNT_SID}/Recordings/RE${'7'.repeat(32)}`,
+  });
+  expect(lines).toContainEqual(expect.stringMatching(new RegExp(`^\\[pull-phone voicemail-saved\\] failed for caller ${callReference(callSid)} \\(ECONNREFUSED 127\\.0\\.0\\.1:\\d+\\); answering with the safe fallback$`)));
+  expect(lines.join('\n')).not.toContain('+16175550123');
 });
 
 describe('describeFailure on the shapes twilio-node produces', () => {
