@@ -131,6 +131,35 @@ function costOf(costs: LiveObservation['costs']): string {
   return `$${total.toFixed(4)} for ${known.length} of ${costs.length} resources${pending === 0 ? '' : ` (${pending} not priced yet: see Console > Monitor > Logs)`}.`;
 }
 
+/**
+ * One entry of a call's Events (GET /Calls/{sid}/Events): `request` has url, method and parameters (keys in
+ * snake_case, e.g. queue_result), `response` has date_created (twilio.com/docs/voice/api/call-event-resource).
+ * Read defensively, since the API types both as free-form objects; parameters come back in Twilio's webhook
+ * names (QueueResult), as our functions receive them.
+ */
+export function webhookOfEvent(request: unknown, response: unknown): WebhookSeen[] {
+  if (typeof request !== 'object' || request === null) return [];
+  const { url, parameters } = request as { url?: unknown; parameters?: unknown };
+  if (typeof url !== 'string') return [];
+  let path: string;
+  try {
+    const parsed = new URL(url);
+    path = `${parsed.pathname}${parsed.search}`;
+  } catch {
+    return [];
+  }
+  const created = typeof response === 'object' && response !== null ? (response as { date_created?: unknown }).date_created : undefined;
+  const at = typeof created === 'string' ? Date.parse(created) : Number.NaN;
+  const params: Record<string, string> = {};
+  if (typeof parameters === 'object' && parameters !== null) {
+    for (const [key, value] of Object.entries(parameters as Record<string, unknown>)) {
+      const name = key.includes('_') || /^[a-z]/.test(key) ? key.split('_').map((w) => (w[0] ?? '').toUpperCase() + w.slice(1)).join('') : key;
+      if (typeof value === 'string') params[name] = value;
+    }
+  }
+  return Number.isNaN(at) ? [] : [{ path, at, params }];
+}
+
 export interface LivePlanOptions {
   /** The member who agreed to have their mobile rung, if any. */
   member?: { name: string; maskedNumber: string } | undefined;
@@ -154,5 +183,6 @@ export function describePlan(options: LivePlanOptions): string[] {
   const textTo = options.member === undefined ? 'nobody (a text to itself is refused by Twilio, error 21266)' : options.member.name;
   lines.push(`  4. send one text from the Twilio number to ${textTo}.`);
   lines.push('It costs a few cents (one or two short calls, a recording, a few texts); the total is printed at the end.');
+  lines.push('It takes about 20 minutes: Twilio publishes a call\'s webhook log 15 minutes after the call ends.');
   return lines;
 }

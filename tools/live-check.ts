@@ -11,7 +11,7 @@ import { checkAccount } from '../src/account';
 import { domainOf, gatherAccount } from '../src/account-facts';
 import { Config, Env, Member, readConfig } from '../src/config';
 import { effectiveEnv, formatFindings, parseDotenv, wrap } from '../src/doctor';
-import { describePlan, interpret, LiveObservation, WebhookSeen } from '../src/live-check';
+import { describePlan, interpret, LiveObservation, webhookOfEvent } from '../src/live-check';
 import { maskForDisplay } from '../src/phone';
 import { findQueueSid, waitingCallers } from '../src/queue';
 import { describeFailure, twilioClient, TwilioClient } from '../src/twilio-api';
@@ -31,7 +31,7 @@ export interface LiveCheckOptions {
 /** Seconds the whole check may take before it stops waiting for Twilio. */
 const QUEUE_WAIT_MS = 30_000;
 const CALL_END_MS = 240_000;
-const CALLBACKS_MS = 15_000;
+const EVENTS_MS = 20 * 60_000;
 
 export async function runLiveCheck(options: LiveCheckOptions, env: Env, print: Print): Promise<number> {
   const result = readConfig(env);
@@ -114,20 +114,21 @@ async function observe(client: TwilioClient, config: Config, domain: string, mem
     costs.push({ what: `text to ${member.name}`, sid: text.sid, kind: 'message' });
   }
   await until(CALL_END_MS, async () => ((await client.calls(waiting).fetch()).status === 'completed' ? true : undefined));
-  await new Promise((resolve) => setTimeout(resolve, CALLBACKS_MS));
-
-  const [events, recordings] = await Promise.all([
-    client.calls(waiting).events.list({ limit: 200 }),
-    client.recordings.list({ callSid: waiting, limit: 20 }),
-  ]);
-  const webhooks = events.flatMap((e, i) => webhookOf(e.request, i));
+  // Twilio publishes a call's Events about 15 minutes after it ends (twilio.com/docs/voice/api/call-event-resource).
+  print(`  the call has ended. Twilio publishes its webhook log about 15 minutes later; waiting for it (Ctrl-C stops)…`);
+  const events = await until(EVENTS_MS, async () => {
+    const list = await client.calls(waiting).events.list({ limit: 200 });
+    return list.length > 0 ? list : undefined;
+  }, 30_000) ?? [];
+  const recordings = await client.recordings.list({ callSid: waiting, limit: 20 });
+  const webhooks = events.flatMap((e) => webhookOfEvent(e.request, e.response));
   const priced = await Promise.all(costs.map(async (c) => {
     const price: unknown = c.kind === 'call' ? (await client.calls(c.sid).fetch()).price : (await client.messages(c.sid).fetch()).price;
     return { what: c.what, priceUsd: priceOf(price) };
   }));
   return {
     webhooks,
-    dequeue: { at: webhooks.length > 0 && webhooks.every((w) => w.at < 1e6) ? indexOfDequeue(webhooks, path) : dequeue.at, path },
+    dequeue,
     recordings: recordings.map((r) => ({ status: r.status, durationSeconds: Number(r.duration) })),
     memberRung: member !== undefined,
     costs: [...priced, ...recordings.map((r) => ({ what: `recording ${r.sid}`, priceUsd: priceOf(r.price as unknown) }))],
@@ -140,41 +141,12 @@ function priceOf(price: unknown): number | undefined {
   return Number.isNaN(value) ? undefined : value;
 }
 
-/**
- * A call Event's request as Twilio reports it (url, method, parameters, and a timestamp when given).
- * Read defensively: the API types it as a free-form object.
- */
-function webhookOf(request: unknown, index: number): WebhookSeen[] {
-  if (typeof request !== 'object' || request === null) return [];
-  const { url, parameters, timestamp } = request as { url?: unknown; parameters?: unknown; timestamp?: unknown };
-  if (typeof url !== 'string') return [];
-  let path: string;
-  try {
-    const parsed = new URL(url);
-    path = `${parsed.pathname}${parsed.search}`;
-  } catch {
-    return [];
-  }
-  const at = typeof timestamp === 'string' && !Number.isNaN(Date.parse(timestamp)) ? Date.parse(timestamp) : index;
-  const params: Record<string, string> = {};
-  if (typeof parameters === 'object' && parameters !== null) {
-    for (const [k, v] of Object.entries(parameters as Record<string, unknown>)) if (typeof v === 'string') params[k] = v;
-  }
-  return [{ path, at, params }];
-}
-
-/** Without timestamps the events are ordered by index: the dequeue happened just before its Url (or the action) was requested. */
-function indexOfDequeue(webhooks: readonly WebhookSeen[], path: string): number {
-  const first = webhooks.find((w) => w.path === path || w.path.startsWith('/queue-result'));
-  return first === undefined ? Number.MAX_SAFE_INTEGER : first.at;
-}
-
-async function until<T>(ms: number, probe: () => Promise<T | undefined>): Promise<T | undefined> {
+async function until<T>(ms: number, probe: () => Promise<T | undefined>, everyMs = 2000): Promise<T | undefined> {
   const deadline = Date.now() + ms;
   for (;;) {
     const value = await probe();
     if (value !== undefined || Date.now() > deadline) return value;
-    await new Promise((resolve) => setTimeout(resolve, 2000));
+    await new Promise((resolve) => setTimeout(resolve, everyMs));
   }
 }
 

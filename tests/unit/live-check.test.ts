@@ -3,7 +3,7 @@
  * reading can come out, including the ones the simulator cannot play yet (it plays one reading of each today).
  * tests/e2e/live-check.test.ts reads observations the simulator produced.
  */
-import { describePlan, interpret, LiveObservation, Reading, ReadingName } from '../../src/live-check';
+import { describePlan, interpret, LiveObservation, Reading, ReadingName, webhookOfEvent } from '../../src/live-check';
 
 const base: LiveObservation = { webhooks: [], memberRung: false, costs: [] };
 const reading = (observation: LiveObservation, name: ReadingName): Reading => {
@@ -82,4 +82,15 @@ it('the plan says who is texted and rung before anything happens', () => {
   const ringing = describePlan({ teamSize: 3, member: { name: 'Ann', maskedNumber: '+1•••••0001' } }).join('\n');
   expect(ringing).toContain("RING Ann's MOBILE (+1•••••0001)");
   expect(ringing).toMatch(/\(3\) gets one new-call text/);
+});
+
+it('reads a call Event as Twilio reports it: snake_case parameters back to webhook names, the time from the response', () => {
+  const seen = webhookOfEvent(
+    { method: 'POST', url: 'https://pull-phone-1234-dev.twil.io/queue-result?x=1', parameters: { queue_result: 'redirected', call_sid: 'CA1', dial_bridged: 'true' } },
+    { date_created: 'Thu, 03 Dec 2026 14:20:00 +0000', response_code: 200 },
+  );
+  expect(seen).toEqual([{ path: '/queue-result?x=1', at: Date.parse('2026-12-03T14:20:00Z'), params: { QueueResult: 'redirected', CallSid: 'CA1', DialBridged: 'true' } }]);
+  expect(webhookOfEvent(null, null)).toEqual([]);
+  expect(webhookOfEvent({ url: 'not a url' }, { date_created: 'Thu, 03 Dec 2026 14:20:00 +0000' })).toEqual([]);
+  expect(webhookOfEvent({ url: 'https://x.twil.io/a' }, {})).toEqual([]);
 });
