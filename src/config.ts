@@ -44,6 +44,12 @@ export interface Config {
   transcribeVoicemail: boolean;
   callerNameLookup: boolean;
   syncServiceSid: string;
+  /** Keys the voicemail links; when unset they are keyed from the auth token. Changing it revokes every link. */
+  linkSecret: string | undefined;
+  /** How long a voicemail link works, and how long the page's data is kept in Sync. */
+  voicemailLinkDays: number;
+  /** IANA time zone the team reads times in (voicemail page, business hours). */
+  timeZone: string;
 }
 
 export interface ConfigProblem {
@@ -150,6 +156,13 @@ export function readConfig(env: Env): ConfigResult {
     problem('SYNC_SERVICE_SID', 'must be a Sync Service SID ("IS" and 32 hex digits), or unset to use the default service.');
   }
 
+  const linkSecret = (env.LINK_SECRET ?? '').trim() || undefined;
+  if (linkSecret !== undefined && linkSecret.length < 16) {
+    problem('LINK_SECRET', 'must be at least 16 characters (e.g. `openssl rand -hex 32`), or unset to key links from AUTH_TOKEN.');
+  }
+  const voicemailLinkDays = readInteger(env, 'VOICEMAIL_LINK_DAYS', 30, 1, 365, problem, 'days');
+  const timeZone = readTimeZone(env, problem);
+
   if (problems.length > 0 || accountSid === undefined || authToken === undefined || twilioNumber === null) {
     return { ok: false, problems };
   }
@@ -158,6 +171,7 @@ export function readConfig(env: Env): ConfigResult {
     config: {
       accountSid, authToken, twilioNumber, members, queueName, keywords, prompts,
       maxWaitSeconds, ringSeconds, voicemailMaxSeconds, transcribeVoicemail, callerNameLookup, syncServiceSid,
+      linkSecret, voicemailLinkDays, timeZone,
     },
   };
 }
@@ -245,12 +259,12 @@ function readPrompts(env: Env, problem: Report): Prompts {
   return prompts;
 }
 
-function readInteger(env: Env, variable: string, fallback: number, min: number, max: number, problem: Report): number {
+function readInteger(env: Env, variable: string, fallback: number, min: number, max: number, problem: Report, unit = 'seconds'): number {
   const raw = (env[variable] ?? '').trim();
   if (raw === '') return fallback;
   const value = Number(raw);
   if (!Number.isInteger(value) || value < min || value > max) {
-    problem(variable, `must be a whole number of seconds from ${min} to ${max} (default ${fallback}).`);
+    problem(variable, `must be a whole number of ${unit} from ${min} to ${max} (default ${fallback}).`);
     return fallback;
   }
   return value;
@@ -263,4 +277,18 @@ function readBoolean(env: Env, variable: string, fallback: boolean, problem: Rep
   if (['false', 'no', '0', 'off'].includes(raw)) return false;
   problem(variable, `must be true or false (default ${fallback}).`);
   return fallback;
+}
+
+export const DEFAULT_TIME_ZONE = 'UTC';
+
+/** An IANA name (Europe/Berlin, America/New_York): the one Intl itself accepts, so every time shown can be formatted. */
+function readTimeZone(env: Env, problem: Report): string {
+  const raw = (env.TIMEZONE ?? '').trim();
+  if (raw === '') return DEFAULT_TIME_ZONE;
+  try {
+    return new Intl.DateTimeFormat('en-US', { timeZone: raw }).resolvedOptions().timeZone;
+  } catch {
+    problem('TIMEZONE', `must be an IANA time zone name such as America/New_York or Europe/Berlin (default ${DEFAULT_TIME_ZONE}).`);
+    return DEFAULT_TIME_ZONE;
+  }
 }
