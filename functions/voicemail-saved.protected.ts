@@ -1,43 +1,72 @@
 /**
  * /voicemail-saved — Twilio's recording status callback and, when enabled, its transcription callback.
- * Sends the team one text per voicemail, with the transcription when there is one;
- * a repeated or late callback sends nothing more.
+ * Recording completed: the voicemail is kept in Sync for its page, and each member gets one text with their
+ * own link to it, at once (no waiting for a transcription that may never come). A transcription is added to
+ * the page when it arrives; it sends no text. A repeated or late callback sends nothing more.
  */
 import { logInfo } from '../src/log';
 import { notices } from '../src/messages';
+import { cleanLabel } from '../src/sms-text';
 import { defineStep, voiceResponse } from '../src/step';
+import { VoicemailRecord } from '../src/store';
 import { callerDetails, textMembers } from '../src/team';
-import { awaitsTranscription } from '../src/voicemail';
+import { linkKey, makeToken, voicemailIdFor } from '../src/voicemail-link';
+import { PAGE_PATH } from '../src/voicemail-page';
 import { fromNumber, numberParam, param, sidParam } from '../src/webhook';
+
+/** A transcript longer than this is cut: a Sync item holds 16 KiB. */
+const MAX_TRANSCRIPT = 4000;
+const DAY_SECONDS = 86_400;
 
 export const handler = defineStep({
   name: 'voicemail-saved',
   run: async (step, event) => {
     const callSid = sidParam(event, 'CallSid', 'CA');
-    const recordingUrl = param(event, 'RecordingUrl');
+    const recordingSid = sidParam(event, 'RecordingSid', 'RE');
     const seconds = numberParam(event, 'RecordingDuration') ?? 0;
     const transcriptionStatus = param(event, 'TranscriptionStatus');
-    const isTranscription = transcriptionStatus !== undefined;
-    if (callSid === undefined || recordingUrl === undefined || !/^https:\/\//.test(recordingUrl)) return voiceResponse();
+    if (callSid === undefined || recordingSid === undefined) return voiceResponse();
+    const key = linkKey(step.config);
+    const voicemailId = voicemailIdFor(key, callSid);
+    const ttl = step.config.voicemailLinkDays * DAY_SECONDS;
+
+    if (transcriptionStatus !== undefined) {
+      const text = cleanLabel(param(event, 'TranscriptionText') ?? '', MAX_TRANSCRIPT);
+      if (transcriptionStatus === 'completed' && text !== '') await step.store.saveTranscript(voicemailId, text, ttl);
+      return voiceResponse();
+    }
+
     const recordingStatus = param(event, 'RecordingStatus');
     // 'absent' is an empty recording, reported by /voicemail-done as a missed call; 'failed' still needs telling.
-    const lost = !isTranscription && recordingStatus === 'failed';
-    if (!isTranscription && recordingStatus !== 'completed' && !lost) return voiceResponse();
-    if (!isTranscription && !lost && awaitsTranscription(step.config.transcribeVoicemail, seconds)) return voiceResponse();
-
-    const [first, caller, outcome] = await Promise.all([
-      step.store.claimNotice(callSid, 'voicemail'),
-      // The transcription callback carries From; the recording callback does not.
-      callerDetails(step, callSid, fromNumber(event)),
-      // The transcription callback carries no duration; /voicemail-done kept it with the outcome.
-      isTranscription ? step.store.outcomeOf(callSid).catch(() => undefined) : Promise.resolve(undefined),
-    ]);
-    if (first) {
-      const text = transcriptionStatus === 'completed' ? param(event, 'TranscriptionText') : undefined;
-      const length = isTranscription && outcome?.outcome === 'voicemail' ? outcome.seconds ?? seconds : seconds;
-      await textMembers(step, step.config.members, lost ? notices.voicemailLost(caller) : notices.voicemail(caller, length, recordingUrl, text));
-      logInfo(step.name, `voicemail from caller ${caller.reference} reported`);
+    if (recordingStatus !== 'completed' && recordingStatus !== 'failed') return voiceResponse();
+    const [first, caller] = await Promise.all([step.store.claimNotice(callSid, 'voicemail'), callerDetails(step, callSid, fromNumber(event))]);
+    if (!first) return voiceResponse();
+    if (recordingStatus === 'failed') {
+      await textMembers(step, step.config.members, notices.voicemailLost(caller));
+      logInfo(step.name, `voicemail from caller ${caller.reference} failed to save; team told`);
+      return voiceResponse();
     }
+
+    const now = Date.now();
+    const started = Date.parse(param(event, 'RecordingStartTime') ?? '');
+    const recordedAt = Number.isNaN(started) ? now - seconds * 1000 : started;
+    const arrivedAt = caller.arrivedAt === undefined ? Number.NaN : Date.parse(caller.arrivedAt);
+    const waited = (recordedAt - arrivedAt) / 1000;
+    const record: VoicemailRecord = {
+      callSid, recordingSid, reference: caller.reference, place: caller.place, seconds,
+      ...(caller.name === undefined ? {} : { name: caller.name }), ...(caller.number === undefined ? {} : { number: caller.number }),
+      ...(Number.isNaN(arrivedAt) ? {} : { calledAt: new Date(arrivedAt).toISOString() }),
+      recordedAt: new Date(recordedAt).toISOString(),
+      // Only a plausible wait: the call's arrival is our clock, the recording's start is Twilio's.
+      ...(waited >= 0 && waited < DAY_SECONDS ? { waitedSeconds: Math.round(waited) } : {}),
+      opened: [],
+    };
+    // Saved before anyone is texted: a link must never arrive before its page exists.
+    await step.store.saveVoicemail(voicemailId, record, ttl);
+    const expiresAt = now + ttl * 1000;
+    await textMembers(step, step.config.members, (member) =>
+      notices.voicemail(caller, seconds, step.url(PAGE_PATH, { t: makeToken(key, voicemailId, member, expiresAt) })));
+    logInfo(step.name, `voicemail from caller ${caller.reference} reported`);
     return voiceResponse();
   },
   fallback: () => voiceResponse(),

@@ -142,7 +142,7 @@ function checkTranscription(env: Env, add: Add): void {
   // A malformed value is readConfig's finding.
   const maxSeconds = Number((env.VOICEMAIL_MAX_SECONDS ?? '').trim() || '120');
   const longer = Number.isInteger(maxSeconds) && maxSeconds >= TRANSCRIBABLE.belowSeconds
-    ? ` VOICEMAIL_MAX_SECONDS is ${maxSeconds}: messages of ${TRANSCRIBABLE.belowSeconds} s or more are texted without one.`
+    ? ` VOICEMAIL_MAX_SECONDS is ${maxSeconds}: messages of ${TRANSCRIBABLE.belowSeconds} s or more get no transcript on their page.`
     : '';
   add('warning', 'TRANSCRIBE_VOICEMAIL',
     `is on: Twilio's transcription understands US English only (other languages come out as nonsense), is billed per recording, and covers messages longer than ${TRANSCRIBABLE.aboveSeconds} s and shorter than ${TRANSCRIBABLE.belowSeconds} s.${longer} Set it to false if your callers do not speak English.`);

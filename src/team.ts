@@ -8,9 +8,12 @@ import { Step } from './step';
 import { CallRecord, OutcomeRecord } from './store';
 import { describeFailure } from './twilio-api';
 
-export async function textMembers(step: Step, members: readonly Member[], body: string): Promise<void> {
+/** One body for all, or each member's own (a voicemail notice carries the member's own link). */
+export async function textMembers(step: Step, members: readonly Member[], body: string | ((member: Member) => string)): Promise<void> {
   const results = await Promise.allSettled(
-    members.map((member) => step.client.messages.create({ to: member.number, from: step.config.twilioNumber, body })),
+    members.map((member) => step.client.messages.create({
+      to: member.number, from: step.config.twilioNumber, body: typeof body === 'string' ? body : body(member),
+    })),
   );
   results.forEach((result, i) => {
     // An opted-out member (21610), a bad number or an API error is logged and the others still get their text.

@@ -31,11 +31,6 @@ export function recordVoicemail(url: Step['url'], settings: VoicemailSettings): 
   return response;
 }
 
-/** Wait for the transcription before texting the team, when one is coming. */
-export function awaitsTranscription(transcribe: boolean, seconds: number): boolean {
-  return transcribe && seconds > TRANSCRIBABLE.aboveSeconds && seconds < TRANSCRIBABLE.belowSeconds;
-}
-
 /**
  * Whether Twilio holds a recording of this call (it creates one as recording starts). An empty one
  * ('absent') is no voicemail; a failed one is still reported by /voicemail-saved. One request.
