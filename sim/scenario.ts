@@ -27,6 +27,8 @@ export interface WorldOptions {
   env?: Record<string, string>;
   /** Path the number's call status callback calls when a call ends: /call-status, as `npm run setup` wires it; null for none. */
   statusCallbackPath?: string | null;
+  /** See FunctionsServerOptions.forkProcessFromProjectSettings. */
+  forkProcessFromProjectSettings?: boolean;
 }
 
 export interface SceneOptions {
@@ -69,6 +71,7 @@ export class World {
       const server = await startFunctionsServer({
         root: options.root,
         twilioUrl,
+        ...(options.forkProcessFromProjectSettings === undefined ? {} : { forkProcessFromProjectSettings: options.forkProcessFromProjectSettings }),
         env: {
           ACCOUNT_SID: TEST_ACCOUNT_SID,
           AUTH_TOKEN: TEST_AUTH_TOKEN,

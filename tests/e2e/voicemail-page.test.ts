@@ -1,0 +1,132 @@
+// End to end: a voicemail is left, each member gets a one-segment notice with their own link, the link opens
+// the page from the real functions under twilio-run, and the audio route streams the very bytes Twilio
+// (the stand-in) serves for that recording. Then every kind of miss gets the same 404, and deleting works.
+import { join } from 'node:path';
+import { MemberPhone } from '../../sim/phones';
+import { reportsAbout } from '../../sim/reports';
+import { Scene, trace, World } from '../../sim/scenario';
+import { SimCall } from '../../sim/voice';
+import { isSingleSegment } from '../../src/sms-text';
+import { ANN, BOB } from '../support/harness';
+
+const JANE = { from: '+16175550101', city: 'Boston', state: 'MA', country: 'US' };
+const WORDS = 'Hi, this is Jane about the invoice. Please call me back.';
+
+let world: World;
+beforeAll(async () => {
+  world = await World.start({
+    root: join(__dirname, '..', '..'), members: [ANN, BOB], env: { TRANSCRIBE_VOICEMAIL: 'true', TIMEZONE: 'America/New_York' },
+  });
+});
+afterAll(async () => {
+  await world.stop();
+});
+
+/** Bob sends Jane to voicemail; she speaks 14 s and hangs up. */
+async function voicemailLeft(): Promise<{ scene: Scene; call: SimCall }> {
+  const scene = world.scene();
+  scene.member('Bob').repliesToNewCalls('N', 10);
+  const call = scene.sim.call({ ...JANE, voicemail: { speakSeconds: 14, end: 'hangup', words: WORDS } });
+  await scene.sim.run();
+  if (scene.sim.violations.length > 0 || call.outcome !== 'voicemail') throw new Error(`no voicemail:\n${trace(scene.sim.events)}`);
+  return { scene, call };
+}
+
+function linkIn(member: MemberPhone): string {
+  const notices = reportsAbout(member, JANE.from).filter((r) => r.kind === 'voicemail');
+  expect(notices).toHaveLength(1);
+  const body = notices[0]?.body ?? '';
+  expect(isSingleSegment(body)).toBe(true);
+  const links = body.match(/https?:\/\/\S+/g) ?? [];
+  expect(links).toHaveLength(1);
+  return links[0] ?? '';
+}
+
+async function get(url: string, form?: Record<string, string>): Promise<{ status: number; headers: Headers; text: string; bytes: Buffer }> {
+  const response = await fetch(url, {
+    signal: AbortSignal.timeout(10_000),
+    ...(form === undefined ? {} : { method: 'POST', body: new URLSearchParams(form) }),
+  });
+  const bytes = Buffer.from(await response.arrayBuffer());
+  return { status: response.status, headers: response.headers, text: bytes.toString('utf8'), bytes };
+}
+
+it('each member gets one one-segment notice with their own link; it opens the page, and the audio is the recording', async () => {
+  const { scene, call } = await voicemailLeft();
+  const annLink = linkIn(scene.member('Ann'));
+  const bobLink = linkIn(scene.member('Bob'));
+  expect(annLink).toMatch(new RegExp(`^${world.server.url}/vm\\?t=[A-Za-z0-9_-]{32}$`));
+  expect(bobLink).not.toBe(annLink);
+  expect(reportsAbout(scene.member('Ann'), JANE.from)[0]?.body).toBe(`Voicemail 14s from +16175550101: ${annLink}`);
+
+  const page = await get(annLink);
+  expect(page.status).toBe(200);
+  expect(page.headers.get('content-type')).toMatch(/^text\/html/);
+  expect(page.text).toContain('<a href="tel:+16175550101">+16175550101</a>');
+  expect(page.text).toContain('Boston MA US');
+  expect(page.text).toContain(`<p id="transcript">${WORDS}</p>`);
+  expect(page.text).toMatch(/<dt>Message<\/dt><dd>14s<\/dd>/);
+  expect(page.text).toMatch(/E[SD]T<\/dd>/);
+  // The page never holds a Twilio URL: the player asks our own audio route.
+  expect(page.text).not.toMatch(/twilio\.com|RE[0-9a-f]{32}/);
+  const audioPath = /<audio[^>]* src="([^"]+)"/.exec(page.text)?.[1] ?? '';
+  expect(audioPath).toMatch(/^\/vm-audio\?t=[A-Za-z0-9_-]{32}$/);
+
+  const audio = await get(`${world.server.url}${audioPath}`);
+  expect(audio.status).toBe(200);
+  expect(audio.headers.get('content-type')).toBe('audio/mpeg');
+  const served = world.twilio.recordingMedia(call.recording?.sid ?? '', 'mp3')?.bytes;
+  expect(served?.length).toBeGreaterThan(10_000);
+  expect(audio.bytes.equals(served ?? Buffer.alloc(0))).toBe(true);
+  expect(audio.headers.get('cache-control')).toBe('private, no-store');
+
+  // Bob's page shows that Ann has opened it, and then that he has too.
+  const bobs = await get(bobLink);
+  expect(/<ul id="opened">(.*?)<\/ul>/.exec(bobs.text)?.[1]).toMatch(/^<li>Ann, .*<\/li><li>Bob, .*<\/li>$/);
+});
+
+it('both public routes answer hostile requests with safe headers and one identical 404 for every kind of miss', async () => {
+  const { scene } = await voicemailLeft();
+  const link = linkIn(scene.member('Ann'));
+  const token = new URL(link).searchParams.get('t') ?? '';
+  const altered = `${token.slice(0, 10)}${token[10] === 'A' ? 'B' : 'A'}${token.slice(11)}`;
+  const base = world.server.url;
+  const misses = [
+    `${base}/vm`, `${base}/vm?t=`, `${base}/vm?t=${altered}`, `${base}/vm?t=${token}x`, `${base}/vm?t=<script>alert(1)</script>`,
+    `${base}/vm?t=x&t=${token}`, `${base}/vm-audio`, `${base}/vm-audio?t=${altered}`, `${base}/vm?t=${'A'.repeat(10_000)}`,
+  ];
+  const answers = await Promise.all(misses.map((url) => get(url)));
+  for (const [i, answer] of answers.entries()) {
+    expect({ url: misses[i]?.slice(0, 80), status: answer.status, body: answer.text }).toEqual({ url: misses[i]?.slice(0, 80), status: 404, body: 'Not found\n' });
+    expect(answer.headers.get('content-type')).toBe('text/plain; charset=utf-8');
+    expect(answer.headers.get('cache-control')).toBe('private, no-store');
+  }
+
+  const page = await get(link);
+  expect(page.headers.get('content-security-policy')).toMatch(/^default-src 'none'; media-src 'self'; style-src 'sha256-[A-Za-z0-9+/=]+'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'$/);
+  expect(page.headers.get('referrer-policy')).toBe('no-referrer');
+  expect(page.headers.get('cache-control')).toBe('private, no-store');
+  expect(page.headers.get('x-content-type-options')).toBe('nosniff');
+});
+
+it('a member deletes the voicemail after confirming: the recording is deleted in Twilio and every link 404s', async () => {
+  const { scene, call } = await voicemailLeft();
+  const annLink = linkIn(scene.member('Ann'));
+  const bobLink = linkIn(scene.member('Bob'));
+  const token = new URL(bobLink).searchParams.get('t') ?? '';
+
+  const confirm = await get(`${world.server.url}/vm`, { t: token, do: 'confirm-delete' });
+  expect(confirm.text).toContain('Delete this voicemail?');
+  expect(world.twilio.recordings.get(call.recording?.sid ?? '')?.status).toBe('completed');
+
+  const deleted = await get(`${world.server.url}/vm`, { t: token, do: 'delete' });
+  expect(deleted.status).toBe(200);
+  expect(deleted.text).toContain('Voicemail deleted');
+  expect(world.twilio.requests.filter((r) => r.method === 'DELETE' && r.path.includes('/Recordings/'))).toHaveLength(1);
+  expect(world.twilio.recordings.get(call.recording?.sid ?? '')?.status).toBe('deleted');
+
+  for (const url of [annLink, bobLink, annLink.replace('/vm?', '/vm-audio?')]) {
+    const answer = await get(url);
+    expect({ url, status: answer.status, body: answer.text }).toEqual({ url, status: 404, body: 'Not found\n' });
+  }
+});
