@@ -22,10 +22,9 @@ export const handler = defineStep({
   name: 'voicemail-saved',
   run: async (step, event) => {
     const callSid = sidParam(event, 'CallSid', 'CA');
-    const recordingSid = sidParam(event, 'RecordingSid', 'RE');
     const seconds = numberParam(event, 'RecordingDuration') ?? 0;
     const transcriptionStatus = param(event, 'TranscriptionStatus');
-    if (callSid === undefined || recordingSid === undefined) return voiceResponse();
+    if (callSid === undefined) return voiceResponse();
     const key = linkKey(step.config);
     const voicemailId = voicemailIdFor(key, callSid);
     const ttl = step.config.voicemailLinkDays * DAY_SECONDS;
@@ -37,8 +36,9 @@ export const handler = defineStep({
     }
 
     const recordingStatus = param(event, 'RecordingStatus');
+    const recordingSid = sidParam(event, 'RecordingSid', 'RE') ?? /\/Recordings\/(RE[0-9a-f]{32})$/.exec(param(event, 'RecordingUrl') ?? '')?.[1];
     // 'absent' is an empty recording, reported by /voicemail-done as a missed call; 'failed' still needs telling.
-    if (recordingStatus !== 'completed' && recordingStatus !== 'failed') return voiceResponse();
+    if (recordingStatus !== 'failed' && (recordingStatus !== 'completed' || recordingSid === undefined)) return voiceResponse();
     const [first, caller] = await Promise.all([step.store.claimNotice(callSid, 'voicemail'), callerDetails(step, callSid, fromNumber(event))]);
     if (!first) return voiceResponse();
     if (recordingStatus === 'failed') {
@@ -52,6 +52,7 @@ export const handler = defineStep({
     const recordedAt = Number.isNaN(started) ? now - seconds * 1000 : started;
     const arrivedAt = caller.arrivedAt === undefined ? Number.NaN : Date.parse(caller.arrivedAt);
     const waited = (recordedAt - arrivedAt) / 1000;
+    if (recordingSid === undefined) return voiceResponse();
     const record: VoicemailRecord = {
       callSid, recordingSid, reference: caller.reference, place: caller.place, seconds,
       ...(caller.name === undefined ? {} : { name: caller.name }), ...(caller.number === undefined ? {} : { number: caller.number }),
