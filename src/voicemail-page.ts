@@ -71,7 +71,6 @@ export interface PageView {
 
 export function voicemailPage(view: PageView): PageAnswer {
   const { record, transcript } = view.voicemail;
-  const who = record.name ?? record.number ?? 'a withheld number';
   const t = encodeURIComponent(view.token);
   const rows: [string, string][] = [
     ...(record.place === '' ? [] : [['From', escapeHtml(record.place)] as [string, string]]),
@@ -81,7 +80,7 @@ export function voicemailPage(view: PageView): PageAnswer {
   ];
   const opened = record.opened.map((o) => `<li>${escapeHtml(o.name)}, ${escapeHtml(formatTime(o.at, view.timeZone))}</li>`).join('');
   const body = [
-    `<h1>Voicemail from ${escapeHtml(who)}</h1>`,
+    `<h1>${record.name === undefined ? 'Voicemail' : `Voicemail from ${escapeHtml(record.name)}`}</h1>`,
     record.number === undefined
       ? '<p class="number muted">Number withheld</p>'
       : `<p class="number"><a href="tel:${escapeHtml(record.number)}">${escapeHtml(record.number)}</a></p>`,
