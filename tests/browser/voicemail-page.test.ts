@@ -63,7 +63,11 @@ it('a member opens the link on a phone-sized screen: the page shows the caller a
 
     // The browser decodes what /vm-audio sends: real audio of the message's length, not a JSON dump of a Buffer.
     const loaded = await page.locator('audio#message').evaluate(async (element) => {
-      const audio = element as HTMLAudioElement;
+      // Runs in the page; the project's TypeScript has no DOM types, so the element is described here.
+      const audio = element as unknown as {
+        readyState: number; duration: number; currentTime: number; muted: boolean; error: { code: number; message: string } | null;
+        play: () => Promise<void>; addEventListener: (type: string, listener: () => void, options: { once: boolean }) => void;
+      };
       if (audio.readyState < 1) {
         await new Promise<void>((resolve, reject) => {
           audio.addEventListener('loadedmetadata', () => { resolve(); }, { once: true });
