@@ -15,8 +15,9 @@ const OUTPUT = join(ROOT, 'test-output');
 const JANE = { from: '+16175550101', city: 'Boston', state: 'MA', country: 'US' };
 const WORDS = 'Hi, this is Jane about the invoice. Please call me back.';
 
-let world: World;
-let browser: Browser;
+// Undefined when beforeAll failed (no chromium): afterAll then has nothing to stop.
+let world: World | undefined;
+let browser: Browser | undefined;
 beforeAll(async () => {
   if (!existsSync(CHROMIUM)) {
     throw new Error(`No browser at ${CHROMIUM}: install Debian's chromium (apt-get install -y chromium; .ci/run does it) or set CHROMIUM_PATH.`);
@@ -35,6 +36,7 @@ afterAll(async () => {
 });
 
 it('a member opens the link on a phone-sized screen: the page shows the caller and transcript, and the audio loads and plays', async () => {
+  if (world === undefined || browser === undefined) throw new Error('the server or the browser did not start');
   const scene = world.scene();
   scene.member('Bob').repliesToNewCalls('N', 10);
   const call = scene.sim.call({ ...JANE, voicemail: { speakSeconds: 14, end: 'hangup', words: WORDS } });
