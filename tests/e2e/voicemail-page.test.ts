@@ -130,3 +130,26 @@ it('a member deletes the voicemail after confirming: the recording is deleted in
     expect({ url, status: answer.status, body: answer.text }).toEqual({ url, status: 404, body: 'Not found\n' });
   }
 });
+
+it('markup in what the caller controls (caller ID name, place, words) is shown as text, never run', async () => {
+  const scene = world.scene();
+  scene.member('Bob').repliesToNewCalls('N', 10);
+  const name = '<img src=x onerror="alert(1)">Eve';
+  const words = '</p><script>alert("x")</script> & call me';
+  const caller = { from: '+16175550199', city: '<b>Boston</b>', state: 'MA', country: 'US', callerName: name };
+  const call = scene.sim.call({ ...caller, voicemail: { speakSeconds: 12, end: 'hangup', words } });
+  await scene.sim.run();
+  expect(call.outcome).toBe('voicemail');
+  const link = linkInFrom(scene.member('Ann'), caller.from);
+  const page = await get(link);
+  expect(page.status).toBe(200);
+  expect(page.text).not.toMatch(/<img|<script|<b>/);
+  expect(page.text).toContain('&#60;img src=x onerror=&#34;alert(1)&#34;&#62;Eve');
+  expect(page.text).toContain('&#60;b&#62;Boston&#60;/b&#62;');
+  expect(page.text).toContain('<p id="transcript">&#60;/p&#62;&#60;script&#62;alert(&#34;x&#34;)&#60;/script&#62; &#38; call me</p>');
+});
+
+function linkInFrom(member: MemberPhone, from: string): string {
+  const body = reportsAbout(member, from).find((r) => r.kind === 'voicemail')?.body ?? '';
+  return /https?:\/\/\S+/.exec(body)?.[0] ?? '';
+}
