@@ -153,3 +153,11 @@ function linkInFrom(member: MemberPhone, from: string): string {
   const body = reportsAbout(member, from).find((r) => r.kind === 'voicemail')?.body ?? '';
   return /https?:\/\/\S+/.exec(body)?.[0] ?? '';
 }
+
+it('the functions log no full phone number of a caller or member while serving all of the above', () => {
+  const output = world.server.output();
+  // The log is really captured: the steps of these calls are in it.
+  expect(output).toMatch(/\[pull-phone voicemail-saved\] voicemail from caller \d{4} reported/);
+  expect(output).toMatch(/\[pull-phone vm\] voicemail from caller \d{4} deleted by Bob/);
+  for (const number of [JANE.from, '+16175550199', ANN.number, BOB.number]) expect(output).not.toContain(number.slice(2));
+});
