@@ -2,6 +2,7 @@
 // the page from the real functions under twilio-run, and the audio route streams the very bytes Twilio
 // (the stand-in) serves for that recording. Then every kind of miss gets the same 404, and deleting works.
 import { join } from 'node:path';
+import { contractDir, loadContract, SPEC_FILES } from '../../sim/contract';
 import { MemberPhone } from '../../sim/phones';
 import { reportsAbout } from '../../sim/reports';
 import { Scene, trace, World } from '../../sim/scenario';
@@ -153,6 +154,29 @@ function linkInFrom(member: MemberPhone, from: string): string {
   const body = reportsAbout(member, from).find((r) => r.kind === 'voicemail')?.body ?? '';
   return /https?:\/\/\S+/.exec(body)?.[0] ?? '';
 }
+
+const contract = loadContract();
+if (contract === undefined) {
+  console.warn(`Voicemail page contract check skipped: Twilio's OpenAPI descriptions are absent (${contractDir()}: ${SPEC_FILES.join(', ')})`);
+}
+(contract === undefined ? it.skip : it)('every REST request of the voicemail flow and its page is one Twilio\'s OpenAPI description accepts', async () => {
+  const scene = world.scene();
+  // A recording's media file is described in Twilio's docs, not in the OpenAPI description (JSON resources only).
+  const media = /\/Recordings\/RE\w+\.(mp3|wav)$/;
+  world.twilio.validator = (request) => (request.method === 'GET' && media.test(request.path) ? undefined : contract?.validate(request));
+  scene.member('Bob').repliesToNewCalls('N', 10);
+  scene.sim.call({ ...JANE, voicemail: { speakSeconds: 14, end: 'hangup', words: WORDS } });
+  await scene.sim.run();
+  const link = linkIn(scene.member('Ann'));
+  const token = new URL(link).searchParams.get('t') ?? '';
+  expect((await get(link)).status).toBe(200);
+  expect((await get(link.replace('/vm?', '/vm-audio?'))).status).toBe(200);
+  expect((await get(`${world.server.url}/vm`, { t: token, do: 'delete' })).text).toContain('Voicemail deleted');
+  const refused = world.twilio.requests.filter((r) => r.status === 422).map((r) => `${r.method} ${r.path}`);
+  expect(refused).toEqual([]);
+  const seen = new Set(world.twilio.requests.map((r) => `${r.method} ${r.host}`));
+  expect([...seen].sort()).toEqual(['DELETE api.twilio.com', 'DELETE sync.twilio.com', 'GET api.twilio.com', 'GET sync.twilio.com', 'POST api.twilio.com', 'POST sync.twilio.com']);
+});
 
 it('the functions log no full phone number of a caller or member while serving all of the above', () => {
   const output = world.server.output();
