@@ -4,6 +4,7 @@
 import { join } from 'node:path';
 import { contractDir, loadContract, SPEC_FILES } from '../../sim/contract';
 import { MemberPhone } from '../../sim/phones';
+import { Prng } from '../../sim/prng';
 import { reportsAbout } from '../../sim/reports';
 import { Scene, trace, World } from '../../sim/scenario';
 import { SimCall } from '../../sim/voice';
@@ -154,6 +155,42 @@ function linkInFrom(member: MemberPhone, from: string): string {
   const body = reportsAbout(member, from).find((r) => r.kind === 'voicemail')?.body ?? '';
   return /https?:\/\/\S+/.exec(body)?.[0] ?? '';
 }
+
+it('300 seeded hostile requests to both routes: each is the page, the audio or the one 404, never an error or an echo', async () => {
+  const { scene } = await voicemailLeft();
+  const token = new URL(linkIn(scene.member('Ann'))).searchParams.get('t') ?? '';
+  const rng = new Prng(20261203);
+  const alphabet = Array.from('ABCXYZabcxyz019-_+/=%<>"\'&;:?#\u0000\u00e9\u{1f600} ');
+  const junk = (length: number): string => Array.from({ length }, () => rng.pick(alphabet)).join('');
+  const tokens = [
+    () => junk(rng.integer(0, 64)),
+    () => `${token.slice(0, rng.integer(0, 31))}${junk(1)}${token.slice(rng.integer(1, 32))}`,
+    () => token.split('').reverse().join(''),
+    () => token,
+  ];
+  const requests = Array.from({ length: 300 }, () => {
+    const t = rng.pick(tokens)();
+    const path = rng.chance(0.5) ? '/vm' : '/vm-audio';
+    const extra = rng.chance(0.3) ? `&do=${encodeURIComponent(junk(rng.integer(0, 12)))}` : '';
+    return { t, url: `${world.server.url}${path}?t=${encodeURIComponent(t)}${extra}`, audio: path === '/vm-audio' };
+  });
+  const problems: string[] = [];
+  // In batches, as a crowd of browsers would, without swamping the local server.
+  for (let i = 0; i < requests.length; i += 25) {
+    const batch = requests.slice(i, i + 25);
+    const answers = await Promise.all(batch.map((r) => get(r.url)));
+    answers.forEach((answer, j) => {
+      const r = batch[j];
+      if (r === undefined) return;
+      const valid = r.t === token;
+      const expected = valid ? 200 : 404;
+      if (answer.status !== expected) problems.push(`${r.url}: ${answer.status}`);
+      if (!valid && answer.text !== 'Not found\n') problems.push(`${r.url}: body ${JSON.stringify(answer.text.slice(0, 80))}`);
+      if (valid && r.audio && answer.headers.get('content-type') !== 'audio/mpeg') problems.push(`${r.url}: ${answer.headers.get('content-type') ?? ''}`);
+    });
+  }
+  expect(problems).toEqual([]);
+}, 60_000);
 
 const contract = loadContract();
 if (contract === undefined) {
