@@ -8,8 +8,8 @@ import { logInfo } from '../src/log';
 import { notices } from '../src/messages';
 import { cleanLabel } from '../src/sms-text';
 import { defineStep, voiceResponse } from '../src/step';
-import { VoicemailRecord } from '../src/store';
 import { callerDetails, textMembers } from '../src/team';
+import { voicemailRecordOf } from '../src/voicemail';
 import { linkKey, makeToken, voicemailIdFor } from '../src/voicemail-link';
 import { PAGE_PATH } from '../src/voicemail-page';
 import { fromNumber, numberParam, param, sidParam } from '../src/webhook';
@@ -47,21 +47,9 @@ export const handler = defineStep({
       return voiceResponse();
     }
 
-    const now = Date.now();
-    const started = Date.parse(param(event, 'RecordingStartTime') ?? '');
-    const recordedAt = Number.isNaN(started) ? now - seconds * 1000 : started;
-    const arrivedAt = caller.arrivedAt === undefined ? Number.NaN : Date.parse(caller.arrivedAt);
-    const waited = (recordedAt - arrivedAt) / 1000;
     if (recordingSid === undefined) return voiceResponse();
-    const record: VoicemailRecord = {
-      callSid, recordingSid, reference: caller.reference, place: caller.place, seconds,
-      ...(caller.name === undefined ? {} : { name: caller.name }), ...(caller.number === undefined ? {} : { number: caller.number }),
-      ...(Number.isNaN(arrivedAt) ? {} : { calledAt: new Date(arrivedAt).toISOString() }),
-      recordedAt: new Date(recordedAt).toISOString(),
-      // Only a plausible wait: the call's arrival is our clock, the recording's start is Twilio's.
-      ...(waited >= 0 && waited < DAY_SECONDS ? { waitedSeconds: Math.round(waited) } : {}),
-      opened: [],
-    };
+    const now = Date.now();
+    const record = voicemailRecordOf(caller, { recordingSid, seconds, startTime: param(event, 'RecordingStartTime') }, now);
     // Saved before anyone is texted: a link must never arrive before its page exists.
     await step.store.saveVoicemail(voicemailId, record, ttl);
     const expiresAt = now + ttl * 1000;
