@@ -6,7 +6,8 @@ import { contractDir, loadContract, SPEC_FILES } from '../../sim/contract';
 import { MemberPhone } from '../../sim/phones';
 import { Prng } from '../../sim/prng';
 import { reportsAbout } from '../../sim/reports';
-import { Scene, trace, World } from '../../sim/scenario';
+import { startFunctionsServer } from '../../sim/functions-server';
+import { Scene, TEST_ACCOUNT_SID, TEST_AUTH_TOKEN, TEST_TWILIO_NUMBER, trace, World } from '../../sim/scenario';
 import { SimCall } from '../../sim/voice';
 import { isSingleSegment } from '../../src/sms-text';
 import { ANN, BOB } from '../support/harness';
@@ -132,6 +133,26 @@ it('a member deletes the voicemail after confirming: the recording is deleted in
     expect({ url, status: answer.status, body: answer.text }).toEqual({ url, status: 404, body: 'Not found\n' });
   }
 });
+
+it('a member removed from TEAM_MEMBERS: their links stop working, the others keep theirs', async () => {
+  const { scene } = await voicemailLeft();
+  const annPath = linkIn(scene.member('Ann')).replace(world.server.url, '');
+  const bobPath = linkIn(scene.member('Bob')).replace(world.server.url, '');
+  // The same account (the same stand-in, Sync and all) after Bob was taken off the team and the service redeployed.
+  const without = await startFunctionsServer({
+    root: join(__dirname, '..', '..'), twilioUrl: world.twilio.url,
+    env: { ACCOUNT_SID: TEST_ACCOUNT_SID, AUTH_TOKEN: TEST_AUTH_TOKEN, TWILIO_PHONE_NUMBER: TEST_TWILIO_NUMBER, TEAM_MEMBERS: `${ANN.name}:${ANN.number}` },
+  });
+  try {
+    expect((await get(`${without.url}${annPath}`)).status).toBe(200);
+    for (const path of [bobPath, bobPath.replace('/vm?', '/vm-audio?')]) {
+      const answer = await get(`${without.url}${path}`);
+      expect({ path, status: answer.status, body: answer.text }).toEqual({ path, status: 404, body: 'Not found\n' });
+    }
+  } finally {
+    await without.stop();
+  }
+}, 40_000);
 
 it('markup in what the caller controls (caller ID name, place, words) is shown as text, never run', async () => {
   const scene = world.scene();
