@@ -36,7 +36,7 @@ export const handler = defineStep({
       within(step, 'paused members', PREPARE_MS, step.store.pausedMembers(), new Set<string>()),
     ]);
     const caller: CallRecord = {
-      callSid, reference: callReference(callSid), place, arrivedAt: new Date().toISOString(),
+      callSid, reference: callReference(callSid), place,
       ...(name === undefined ? {} : { name }), ...(number === undefined ? {} : { number }),
     };
     const notified = step.config.members.filter((m) => !paused.has(m.number));

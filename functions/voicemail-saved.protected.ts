@@ -8,7 +8,7 @@ import { logInfo } from '../src/log';
 import { notices } from '../src/messages';
 import { cleanLabel } from '../src/sms-text';
 import { defineStep, voiceResponse } from '../src/step';
-import { callerDetails, textMembers } from '../src/team';
+import { callerDetails, SYNC_READ_MS, textMembers, within } from '../src/team';
 import { voicemailRecordOf } from '../src/voicemail';
 import { linkKey, makeToken, voicemailIdFor } from '../src/voicemail-link';
 import { PAGE_PATH } from '../src/voicemail-page';
@@ -39,7 +39,14 @@ export const handler = defineStep({
     const recordingSid = sidParam(event, 'RecordingSid', 'RE') ?? /\/Recordings\/(RE[0-9a-f]{32})$/.exec(param(event, 'RecordingUrl') ?? '')?.[1];
     // 'absent' is an empty recording, reported by /voicemail-done as a missed call; 'failed' still needs telling.
     if (recordingStatus !== 'failed' && (recordingStatus !== 'completed' || recordingSid === undefined)) return voiceResponse();
-    const [first, caller] = await Promise.all([step.store.claimNotice(callSid, 'voicemail'), callerDetails(step, callSid, fromNumber(event))]);
+    const [first, caller, callStarted] = await Promise.all([
+      step.store.claimNotice(callSid, 'voicemail'),
+      callerDetails(step, callSid, fromNumber(event)),
+      // For the page's "called at" and "waited": a detail, so a failure or a slow answer only leaves them out.
+      recordingStatus === 'completed'
+        ? within(step, 'call start time', SYNC_READ_MS, step.client.calls(callSid).fetch().then((call) => call.startTime), undefined)
+        : Promise.resolve(undefined),
+    ]);
     if (!first) return voiceResponse();
     if (recordingStatus === 'failed') {
       await textMembers(step, step.config.members, notices.voicemailLost(caller));
@@ -49,7 +56,7 @@ export const handler = defineStep({
 
     if (recordingSid === undefined) return voiceResponse();
     const now = Date.now();
-    const record = voicemailRecordOf(caller, { recordingSid, seconds, startTime: param(event, 'RecordingStartTime') }, now);
+    const record = voicemailRecordOf(caller, { recordingSid, seconds, startTime: param(event, 'RecordingStartTime') }, callStarted, now);
     // Saved before anyone is texted: a link must never arrive before its page exists.
     await step.store.saveVoicemail(voicemailId, record, ttl);
     const expiresAt = now + ttl * 1000;

@@ -107,6 +107,12 @@ export class World {
       ...(options.transcriptionCallbackDelay === undefined ? {} : { transcriptionCallbackDelay: options.transcriptionCallbackDelay }),
     });
     this.current = sim;
+    // The simulator counts a call's start from the scene's start; Twilio gives the wall-clock time.
+    const clock = this.clock;
+    this.twilio.callStart = (callSid) => {
+      const started = sim.calls.find((c) => c.callSid === callSid)?.startedAt;
+      return started === undefined ? undefined : clock.now() - clock.elapsed() + started;
+    };
     const members = this.specs.map((m) => sim.addPhone(new MemberPhone(m.name, m.number)));
     return {
       sim,

@@ -87,6 +87,8 @@ export class TwilioStandIn {
   validator: RequestValidator | undefined;
   onDequeue: DequeueListener | undefined;
   onMessage: MessageListener | undefined;
+  /** When a call began (the voice side knows its calls); undefined for a call Twilio does not know. */
+  callStart: ((callSid: string) => number | undefined) | undefined;
   readonly now: () => number;
 
   private readonly sync = new Map<string, Map<string, SyncItem>>();
@@ -146,6 +148,7 @@ export class TwilioStandIn {
     this.validator = undefined;
     this.onDequeue = undefined;
     this.onMessage = undefined;
+    this.callStart = undefined;
     this.latencyMs = this.options.latencyMs ?? 0;
   }
 
@@ -289,6 +292,14 @@ export class TwilioStandIn {
           uri: `${api}/Recordings/${r.sid}.json`,
         }));
         return [200, page2010('recordings', `${api}/Calls/${m[1] ?? ''}/Recordings.json`, list, p)];
+      }
+      if ((m = new RegExp(`^${api}/Calls/(CA\\w+)\\.json$`).exec(path)) !== null && method === 'GET') {
+        const started = this.callStart?.(m[1] ?? '');
+        if (started === undefined) return [404, twilioError(404, 20404, 'The requested resource was not found')];
+        return [200, {
+          sid: m[1], account_sid: account, start_time: new Date(started).toUTCString(), date_created: new Date(started).toUTCString(),
+          uri: `${api}/Calls/${m[1] ?? ''}.json`,
+        }];
       }
       // A recording's media file: its URL plus .mp3 or .wav (twilio.com/docs/voice/api/recording); bytes, not JSON.
       if ((m = new RegExp(`^${api}/Recordings/(RE\\w+)\\.(mp3|wav)$`).exec(path)) !== null && method === 'GET') {

@@ -11,8 +11,6 @@ export interface Caller {
   number?: string;
   /** "Boston MA US" style; empty when Twilio did not say. */
   place: string;
-  /** ISO time the call came in: the voicemail page shows when they called and how long they waited. */
-  arrivedAt?: string;
 }
 
 export function describeCaller(caller: Pick<Caller, 'name' | 'number'>): string {

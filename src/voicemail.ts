@@ -45,16 +45,16 @@ export async function hasRecording(client: TwilioClient, callSid: string): Promi
 const DAY_SECONDS = 86_400;
 
 /**
- * What the voicemail's page shows, from the caller's record and the recording callback. When they called is
- * our clock (/incoming-call), when the message started is Twilio's (RecordingStartTime, else now minus its
- * length): the wait between them is shown only when it is plausible.
+ * What the voicemail's page shows, from the caller's record and the recording callback. When they called is the
+ * Call resource's start time, when the message started is RecordingStartTime (else now minus its length): both
+ * Twilio's clock. The wait between them is shown only when both are known and it is plausible.
  */
 export function voicemailRecordOf(
-  caller: Caller, recording: { recordingSid: string; seconds: number; startTime: string | undefined }, now: number,
+  caller: Caller, recording: { recordingSid: string; seconds: number; startTime: string | undefined }, callStarted: Date | undefined, now: number,
 ): VoicemailRecord {
   const started = Date.parse(recording.startTime ?? '');
   const recordedAt = Number.isNaN(started) ? now - recording.seconds * 1000 : started;
-  const arrivedAt = caller.arrivedAt === undefined ? Number.NaN : Date.parse(caller.arrivedAt);
+  const arrivedAt = callStarted?.getTime() ?? Number.NaN;
   const waited = (recordedAt - arrivedAt) / 1000;
   return {
     callSid: caller.callSid, recordingSid: recording.recordingSid, reference: caller.reference, place: caller.place, seconds: recording.seconds,

@@ -62,6 +62,7 @@ it('a member opens the link on a phone-sized screen: the page shows the caller a
     await expect(page.locator('#transcript').textContent()).resolves.toBe(WORDS);
     await expect(page.locator('a[href^="tel:"]').getAttribute('href')).resolves.toBe('tel:+16175550101');
     await expect(page.locator('#opened').textContent()).resolves.toMatch(/^Ann, .* GMT\+1$/);
+    await expect(page.locator('dl').textContent()).resolves.toMatch(/^FromBoston MA USCalledMon, Jan 5, 2026, 10:00 AM GMT\+1Waited\d+sMessage14s$/);
 
     // The browser decodes what /vm-audio sends: real audio of the message's length, not a JSON dump of a Buffer.
     const loaded = await page.locator('audio#message').evaluate(async (element) => {

@@ -69,6 +69,12 @@ it('each member gets one one-segment notice with their own link; it opens the pa
   expect(page.text).toContain('Boston MA US');
   expect(page.text).toContain(`<p id="transcript">${WORDS}</p>`);
   expect(page.text).toMatch(/<dt>Message<\/dt><dd>14s<\/dd>/);
+  // Bob sent her to voicemail after 10 s; then the prompt and the beep, then she spoke.
+  const waited = Number(/<dt>Waited<\/dt><dd>(\d+)s<\/dd>/.exec(page.text)?.[1]);
+  expect(waited).toBeGreaterThanOrEqual(10);
+  expect(waited).toBeLessThan(30);
+  // When she called, in the team's zone: the simulation's calls start on 2026-01-05 at 09:00 UTC.
+  expect(page.text).toContain('<dt>Called</dt><dd>Mon, Jan 5, 2026, 4:00 AM EST</dd>');
   expect(page.text).toMatch(/E[SD]T<\/dd>/);
   // The page never holds a Twilio URL: the player asks our own audio route.
   expect(page.text).not.toMatch(/twilio\.com|RE[0-9a-f]{32}/);
