@@ -6,6 +6,7 @@
  */
 import { logInfo } from '../src/log';
 import { definePublicRoute } from '../src/public-route';
+import { failureOf } from '../src/twilio-api';
 import { confirmDeletePage, deletedPage, notFound, voicemailPage } from '../src/voicemail-page';
 import { param } from '../src/webhook';
 
@@ -22,7 +23,7 @@ export const handler = definePublicRoute('vm', async (route, event) => {
       await route.client.recordings(voicemail.record.recordingSid).remove();
     } catch (error) {
       // Already deleted in Twilio (404): the voicemail is still forgotten below.
-      if ((error as { status?: unknown }).status !== 404) throw error;
+      if (failureOf(error).status !== 404) throw error;
     }
     await store.deleteVoicemail(link.voicemailId);
     logInfo(route.name, `voicemail from caller ${voicemail.record.reference} deleted by ${link.member.name}`);
