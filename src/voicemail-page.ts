@@ -18,6 +18,8 @@ export interface PageAnswer {
 /** The page path and the audio path; the page path is short because it is in every notice. */
 export const PAGE_PATH = '/vm';
 export const AUDIO_PATH = '/vm-audio';
+/** The only built functions meant to be public (a member's browser opens them); every other one is .protected. */
+export const PUBLIC_FUNCTION_FILES: readonly string[] = [`${PAGE_PATH.slice(1)}.js`, `${AUDIO_PATH.slice(1)}.js`];
 
 const STYLE = [
   'body{font:16px/1.4 system-ui,sans-serif;margin:0;padding:16px;color:#111;background:#fff;max-width:40em}',

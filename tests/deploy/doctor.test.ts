@@ -134,6 +134,11 @@ describe('files', () => {
     expect(finding.message).toMatch(message);
   });
 
+  it('the voicemail page and its audio are public on purpose (they check their own token): no finding', () => {
+    const sources = ['incoming-call.protected.ts', 'vm.ts', 'vm-audio.ts'];
+    expect(diagnose({}, facts({ sources, build: { functions: ['incoming-call.protected.js', 'vm.js', 'vm-audio.js'], musicAsset: true } }))).toEqual([]);
+  });
+
   it('.env not ignored by git is a warning; when git cannot tell, nothing is said', () => {
     expect(only(diagnose({}, facts({ envIgnored: false })))).toMatchObject({ level: 'warning', subject: '.env', message: expect.stringMatching(/\.gitignore/) as unknown });
     expect(diagnose({}, facts({ envTracked: undefined, envIgnored: undefined }))).toEqual([]);
