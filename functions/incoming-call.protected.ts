@@ -1,6 +1,7 @@
 /**
  * /incoming-call — the number's voice webhook.
- * Texts the team who is calling, then puts the caller in the queue with hold music.
+ * Texts the team who is calling and puts the caller in the queue with hold music, in one REST round (with
+ * CALLER_NAME_LOOKUP on, one bounded lookup first).
  * A failed text never keeps the caller out of the queue.
  */
 import { placeOf, usableName } from '../src/caller';
@@ -10,12 +11,13 @@ import { newCallText } from '../src/messages';
 import { maskNumber } from '../src/phone';
 import { callReference } from '../src/reference';
 import { apologiseToVoicemail, defineStep, Step, voiceResponse, VoiceResponse } from '../src/step';
+import { pausedFrom, PAUSED_PARAM } from '../src/paused';
 import { CallRecord } from '../src/store';
-import { teamInTurn, textMembers, within } from '../src/team';
+import { teamInTurn, textedSummary, TextResult, textMembers, within } from '../src/team';
 import { describeFailure } from '../src/twilio-api';
 import { fromNumber, param, sidParam, WebhookEvent } from '../src/webhook';
 
-/** Lookup and the paused list share this budget; after it the team is texted with what we have. */
+/** The optional caller-name lookup's budget; after it the team is texted with what we have. */
 const PREPARE_MS = 1500;
 /** Texts and the caller's record; after this the caller is queued whatever is still pending. */
 const NOTIFY_MS = 4000;
@@ -31,22 +33,22 @@ export const handler = defineStep({
     const number = fromNumber(event);
     const place = placeOf(param(event, 'FromCity'), param(event, 'FromState'), param(event, 'FromCountry'));
 
-    const [name, paused] = await Promise.all([
-      callerName(step, event, number),
-      within(step, 'paused members', PREPARE_MS, step.store.pausedMembers(), new Set<string>()),
-    ]);
+    // Who paused comes with the webhook, in the number's voice URL (paused.ts): no Sync read in front of the texts.
+    const paused = pausedFrom(param(event, PAUSED_PARAM), step.config.members);
+    const name = await callerName(step, event, number);
     const caller: CallRecord = {
       callSid, reference: callReference(callSid), place,
       ...(name === undefined ? {} : { name }), ...(number === undefined ? {} : { number }),
     };
     const notified = teamInTurn(step.config.members, callSid).filter((m) => !paused.has(m.number));
-    await within(step, 'texting the team', NOTIFY_MS, Promise.all([
-      textMembers(step, notified, newCallText(caller, step.config.keywords)),
+    const [texted] = await within<[TextResult | undefined, unknown]>(step, 'texting the team', NOTIFY_MS, Promise.all([
+      textMembers(step, notified, newCallText(caller, step.config.keywords), `caller ${caller.reference}`),
       step.store.saveCall(caller).catch((error: unknown) => {
         logError(step.name, `saving caller ${caller.reference} failed (${describeFailure(error)})`);
       }),
-    ]), undefined);
-    logInfo(step.name, `caller ${caller.reference} (${maskNumber(number)}) queued; ${notified.length} of ${step.config.members.length} members texted`);
+    ]), [undefined, undefined]);
+    const pausedCount = step.config.members.length - notified.length;
+    logInfo(step.name, `caller ${caller.reference} (${maskNumber(number)}) queued; ${textedSummary(texted, notified.length)}${pausedCount === 0 ? '' : ` (${pausedCount} paused)`}`);
 
     return enqueue(step.url, step.config.queueName);
   },

@@ -12,7 +12,8 @@ import { choosePull } from '../src/pull';
 import { findQueueSid, pullCaller, waitingCallers, WaitingCaller, whereIs } from '../src/queue';
 import { defineStep, messagingResponse, MessagingResponse, Step } from '../src/step';
 import { CallRecord, OutcomeRecord } from '../src/store';
-import { callerDetails, memberByNumber, SYNC_READ_MS, within } from '../src/team';
+import { callerDetails, memberByNumber, setPaused, SYNC_READ_MS, within } from '../src/team';
+import { failureKind } from '../src/twilio-api';
 import { param } from '../src/webhook';
 
 /** Callers named in a list reply; more would not fit one text. */
@@ -43,7 +44,7 @@ export const handler = defineStep({
         return response;
       case 'pause':
       case 'resume':
-        await step.store.setPaused(member.number, command.kind === 'pause');
+        await setPaused(step, member, command.kind === 'pause');
         response.message(command.kind === 'pause' ? replies.paused(keywords) : replies.resumed());
         return response;
       case 'status':
@@ -55,9 +56,9 @@ export const handler = defineStep({
   },
   // Misconfigured: we cannot tell members from strangers, so nobody is answered (the log says what to fix).
   // Late or failed after claiming a caller: the dequeue may have happened, so never "send that again".
-  fallback: (_url, _event, why, reached) => {
+  fallback: (_url, _event, why, reached, _config, error) => {
     const response = messagingResponse();
-    if (why !== 'misconfigured') response.message(reached.has('claimed') ? replies.pullMayHaveWorked() : replies.tryAgain());
+    if (why !== 'misconfigured') response.message(reached.has('claimed') ? replies.pullMayHaveWorked() : replies.tryAgain(why === 'late' ? 'time-out' : failureKind(error)));
     return response;
   },
 });
@@ -106,13 +107,17 @@ async function pull(
       // Round 3: claim the pull in Sync, first wins, before any dequeue: Twilio may let two dequeues of one caller
       // both succeed (unverified), and only the member holding the claim is ever told the caller is theirs.
       // Alongside, the caller's details.
+      let claimFailure: unknown;
       const [claim, caller] = await Promise.all([
-        step.store.claimPull(target.callSid, { member: member.name, memberNumber: member.number, action, url }).catch(() => undefined),
+        step.store.claimPull(target.callSid, { member: member.name, memberNumber: member.number, action, url }).catch((error: unknown) => {
+          claimFailure = error;
+          return undefined;
+        }),
         named?.callSid === target.callSid ? Promise.resolve(named) : callerDetails(step, target.callSid, undefined),
       ]);
       if (claim === undefined) {
         // Sync could not say: nothing has been dequeued, so asking again is safe.
-        response.message(replies.tryAgain());
+        response.message(replies.tryAgain(failureKind(claimFailure)));
         return response;
       }
       // The same member's earlier reply holds the claim (its dequeue was left unsure): theirs to retry.

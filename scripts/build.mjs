@@ -31,13 +31,17 @@ for (const file of readdirSync(join(root, 'assets'))) {
   if (!file.endsWith('.md') && existsSync(join(root, 'assets', file))) cpSync(join(root, 'assets', file), join(out, 'assets', file));
 }
 // Command-line tools (demo, bench, doctor, setup) are built the same way into dist/tools; they are not deployed.
-const tools = existsSync(join(root, 'tools'))
-  ? readdirSync(join(root, 'tools')).filter((f) => f.endsWith('.ts')).map((f) => join(root, 'tools', f))
-  : [];
-if (tools.length > 0) {
+// The benchmark (bench/bench.ts, a consumer of the simulator like the tests) goes to dist/bench.
+const cli = (folder, only) => (existsSync(join(root, folder))
+  ? readdirSync(join(root, folder)).filter((f) => f.endsWith('.ts') && (only === undefined || f === only)).map((f) => join(root, folder, f))
+  : []);
+const tools = cli('tools');
+const bench = cli('bench', 'bench.ts');
+for (const [entries, folder] of [[tools, 'tools'], [bench, 'bench']]) {
+  if (entries.length === 0) continue;
   await build({
-    entryPoints: tools,
-    outdir: join(out, 'tools'),
+    entryPoints: entries,
+    outdir: join(out, folder),
     bundle: true,
     platform: 'node',
     target: 'node20',
@@ -46,4 +50,4 @@ if (tools.length > 0) {
     logLevel: 'warning',
   });
 }
-console.log(`built ${entryPoints.length} functions into dist/functions and ${tools.length} tools into dist/tools`);
+console.log(`built ${entryPoints.length} functions into dist/functions, ${tools.length} tools into dist/tools and the bench into dist/bench`);

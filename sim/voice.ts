@@ -367,7 +367,7 @@ export class Simulator {
       });
     }
     let next: { url: string; method: string; params: Record<string, string>; doc?: Verb } | undefined = {
-      url: `${this.origin}${this.options.voicePath ?? '/incoming-call'}`, method: 'POST', params: {},
+      url: this.voiceUrl(), method: 'POST', params: {},
     };
     let first = true;
     while (next !== undefined) {
@@ -521,6 +521,16 @@ export class Simulator {
   }
 
   // --- HTTP ---
+
+  /**
+   * Where a new call goes: our voice webhook, with the query of the voice URL configured on the number (Twilio
+   * requests that URL as configured; the host here is the local functions server, standing in for the domain).
+   */
+  private voiceUrl(): string {
+    const url = new URL(`${this.origin}${this.options.voicePath ?? '/incoming-call'}`);
+    for (const [key, value] of Object.entries(this.twilio.voiceQuery(this.options.twilioNumber))) url.searchParams.set(key, value);
+    return url.toString();
+  }
 
   /** A signed webhook; the answer is checked and parsed, or undefined (and a violation recorded) when Twilio would fail it. */
   async fetch(call: SimCall | undefined, url: string, method: string, params: Record<string, string>, context: TwimlContext): Promise<Verb | undefined> {

@@ -1,17 +1,19 @@
 /**
- * Where a voicemail's transcript goes when Twilio's transcription callback brings it. For now: one follow-up
- * text to the team. The voicemail notice never waits for it (Twilio promises no latency, and sends nothing for
- * recordings it cannot transcribe), so this is the one place to change when transcripts go elsewhere.
+ * Where a voicemail's transcript goes when Twilio's transcription callback brings it: onto the voicemail's page
+ * (its own Sync item, so it never overwrites the voicemail record), with no text. The voicemail notice never
+ * waits for it (Twilio promises no latency, and sends nothing for recordings it cannot transcribe).
  */
-import { notices } from './messages';
+import { cleanLabel } from './sms-text';
 import { Step } from './step';
-import { callerDetails, teamInTurn, textMembers } from './team';
+import { linkKey, voicemailIdFor } from './voicemail-link';
 
-export async function deliverTranscript(step: Step, callSid: string, from: string | undefined, text: string): Promise<void> {
-  const [first, caller] = await Promise.all([
-    step.store.claimNotice(callSid, 'transcript'),
-    callerDetails(step, callSid, from),
-  ]);
-  if (!first) return;
-  await textMembers(step, teamInTurn(step.config.members, callSid), notices.transcript(caller, text));
+/** A transcript longer than this is cut: a Sync item holds 16 KiB. */
+const MAX_TRANSCRIPT = 4000;
+export const VOICEMAIL_DAY_SECONDS = 86_400;
+
+export async function saveTranscript(step: Step, callSid: string, transcriptionText: string): Promise<void> {
+  const text = cleanLabel(transcriptionText, MAX_TRANSCRIPT);
+  if (text === '') return;
+  const voicemailId = voicemailIdFor(linkKey(step.config), callSid);
+  await step.store.saveTranscript(voicemailId, text, step.config.voicemailLinkDays * VOICEMAIL_DAY_SECONDS);
 }

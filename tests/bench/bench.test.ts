@@ -5,14 +5,14 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { measureOutcome } from '../../sim/bench-outcomes';
-import { measureCell, ROUTES } from '../../sim/bench-routes';
+import { measureOutcome } from '../../bench/outcomes';
+import { measureCell, ROUTES } from '../../bench/routes';
 import {
   describeRequest, median, OutcomeRow, percentile, renderRoutes, renderTargets, roundsOf, RouteCell, summarise, wavDurationSeconds,
-} from '../../sim/bench-stats';
-import { World } from '../../sim/bench-world';
+} from '../../bench/stats';
+import { World } from '../../bench/world';
 import { RecordedRequest, sequentialRounds } from '../../sim/standin';
-import { checkTargets, compareOutcomes, parseArgs, ROUTE_TARGETS, tasksFor } from '../../tools/bench';
+import { checkTargets, compareOutcomes, parseArgs, ROUTE_TARGETS, tasksFor } from '../../bench/bench';
 
 const request = (start: number, end: number, path = '/x', host = 'api.twilio.com', method = 'GET'): RecordedRequest =>
   ({ method, host, path, params: {}, start, end, status: 200 });

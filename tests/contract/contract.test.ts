@@ -149,8 +149,9 @@ describeContract('the contract check', () => {
 
 /** Every operation Pull Phone uses; each must be seen, and accepted, in the flows below. */
 const PRODUCT_OPERATIONS = [
-  'CreateMessage', 'ListQueue', 'ListMember', 'UpdateMember', 'FetchPhoneNumber',
+  'CreateMessage', 'ListQueue', 'ListMember', 'UpdateMember', 'FetchPhoneNumber', 'FetchCall',
   'CreateSyncMap', 'CreateSyncMapItem', 'FetchSyncMapItem', 'ListSyncMapItem', 'UpdateSyncMapItem', 'DeleteSyncMapItem',
+  'ListIncomingPhoneNumber', 'UpdateIncomingPhoneNumber',
 ] as const;
 
 describeContract('every REST request the functions make, against the contract', () => {
@@ -180,14 +181,14 @@ describeContract('every REST request the functions make, against the contract', 
     return [...new Set(twilio.requests.map((r) => contract?.operationOf(r) ?? `unknown ${r.method} ${r.path}`))].sort();
   }
 
-  it('a call arriving (name lookup on): lookup, paused list, texts, the caller record with its map', async () => {
+  it('a call arriving (name lookup on): lookup, then texts and the caller record with its map', async () => {
     const callSid = newCallSid();
     twilio.callerNames.set('+16175550123', 'JANE LOOKUP');
     const { twiml } = await invoke(incomingCall, { CallSid: callSid, From: '+16175550123', To: TWILIO_NUMBER, CallStatus: 'ringing' }, { ...ENV, CALLER_NAME_LOOKUP: 'true' });
     expect(verbNames(twiml)).toEqual(['Enqueue']);
     expect(twilio.messages.map((m) => m.to).sort()).toEqual([ANN.number, BOB.number]);
     expect(twilio.syncItems(MAPS.calls)?.get(callReference(callSid))?.data).toMatchObject({ name: 'JANE LOOKUP' });
-    expect(operations()).toEqual(['CreateMessage', 'CreateSyncMap', 'CreateSyncMapItem', 'FetchPhoneNumber', 'ListSyncMapItem']);
+    expect(operations()).toEqual(['CreateMessage', 'CreateSyncMap', 'CreateSyncMapItem', 'FetchPhoneNumber']);
   });
 
   it('a new caller with the reference of an old record replaces it (item update)', async () => {
@@ -198,13 +199,13 @@ describeContract('every REST request the functions make, against the contract', 
     expect(operations()).toContain('UpdateSyncMapItem');
   });
 
-  it('members pausing and resuming (item create in a new map, item delete)', async () => {
+  it('members pausing and resuming (item create in a new map, item delete, the set published to the number\'s voice URL)', async () => {
     const off = await invoke(smsReply, sms(BOB.number, 'OFF'));
     expect(findAll(off.twiml, 'Message')).toHaveLength(1);
     expect(twilio.syncItems(MAPS.team)?.has(BOB.number)).toBe(true);
     await invoke(smsReply, sms(BOB.number, 'ON'));
     expect(twilio.syncItems(MAPS.team)?.has(BOB.number)).toBe(false);
-    expect(operations()).toEqual(['CreateSyncMap', 'CreateSyncMapItem', 'DeleteSyncMapItem']);
+    expect(operations()).toEqual(['CreateSyncMap', 'CreateSyncMapItem', 'DeleteSyncMapItem', 'ListIncomingPhoneNumber', 'ListSyncMapItem', 'UpdateIncomingPhoneNumber']);
   });
 
   it('STATUS, a bare N with several waiting, and pulls by reference to a member and to voicemail', async () => {
@@ -221,10 +222,11 @@ describeContract('every REST request the functions make, against the contract', 
       { callSid: ken.callSid, url: `${url('/bridge')}?member=%2B15551230001` },
       { callSid: jane.callSid, url: url('/voicemail') },
     ]);
-    expect(operations()).toEqual(['FetchSyncMapItem', 'ListMember', 'ListQueue', 'ListSyncMapItem', 'UpdateMember']);
+    // Each pull is claimed in Sync (first wins) before its dequeue; the first claim also creates the outcomes map.
+    expect(operations()).toEqual(['CreateSyncMap', 'CreateSyncMapItem', 'FetchSyncMapItem', 'ListMember', 'ListQueue', 'ListSyncMapItem', 'UpdateMember']);
   });
 
-  it('a bare Y pulls the longest waiting and a racing second pull is refused by Twilio, not by the contract', async () => {
+  it('a bare Y pulls the longest waiting and a racing second pull is refused by the Sync claim, before any second dequeue', async () => {
     const first = await arrive(twilio, '+16175550103');
     twilio.resetLog();
     twilio.latencyMs = 10;
@@ -233,7 +235,7 @@ describeContract('every REST request the functions make, against the contract', 
     } finally {
       twilio.latencyMs = 0;
     }
-    expect(twilio.requests.filter((r) => contract?.operationOf(r) === 'UpdateMember').map((r) => r.status).sort()).toEqual([200, 404]);
+    expect(twilio.requests.filter((r) => contract?.operationOf(r) === 'UpdateMember').map((r) => r.status)).toEqual([200]);
     expect(operations()).toContain('UpdateMember');
   });
 
@@ -251,8 +253,8 @@ describeContract('every REST request the functions make, against the contract', 
     const ken = await arrive(twilio, '+16175550105');
     await invoke(bridgeResult, { CallSid: ken.callSid, From: ken.from, member: ANN.number, DialCallStatus: 'no-answer', DialBridged: 'false' });
     expect(twilio.messages.some((m) => m.body.startsWith('Ann did not connect'))).toBe(true);
-    // The first outcome claim on this account also creates the outcomes map.
-    expect(operations()).toEqual(['CreateMessage', 'CreateSyncMap', 'CreateSyncMapItem', 'FetchSyncMapItem', 'ListSyncMapItem']);
+    // The outcomes map exists already: the pulls above claimed their callers in it.
+    expect(operations()).toEqual(['CreateMessage', 'CreateSyncMapItem', 'FetchSyncMapItem']);
   });
 
   it('waiting: hold music, a callback request, a hang-up in the queue', async () => {
@@ -280,7 +282,8 @@ describeContract('every REST request the functions make, against the contract', 
     await invoke(voicemailDone, { CallSid: ken.callSid, From: ken.from, RecordingDuration: '0' });
     expect(twilio.messages.filter((m) => m.body.startsWith('Voicemail 14s from JANE'))).toHaveLength(2);
     expect(twilio.messages.filter((m) => m.body.startsWith('Missed call'))).toHaveLength(2);
-    expect(operations()).toEqual(['CreateMessage', 'CreateSyncMapItem', 'FetchSyncMapItem']);
+    // CreateSyncMap: the voicemails map is made on first use; FetchCall: when the call began, for the page.
+    expect(operations()).toEqual(['CreateMessage', 'CreateSyncMap', 'CreateSyncMapItem', 'FetchCall', 'FetchSyncMapItem']);
   });
 
   it('all together: each kind of request Pull Phone makes was seen, and none was refused', () => {

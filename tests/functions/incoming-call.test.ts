@@ -1,9 +1,11 @@
 import { handler } from '../../functions/incoming-call.protected';
 import { callReference } from '../../src/reference';
 import { isSingleSegment } from '../../src/sms-text';
+import { memberTag, withPaused } from '../../src/paused';
 import { MAPS } from '../../src/store';
+import { contractValidator } from '../../sim/contract';
 import { sequentialRounds, TwilioStandIn } from '../../sim/standin';
-import { ANN, BOB, CARA, ENV, invoke, newCallSid, startTwilio, TWILIO_NUMBER, url } from '../support/harness';
+import { ANN, BOB, CARA, DOMAIN, ENV, invoke, newCallSid, startTwilio, TWILIO_NUMBER, url } from '../support/harness';
 import { find, spoken, verbNames } from '../support/twiml';
 
 let twilio: TwilioStandIn;
@@ -82,12 +84,17 @@ describe('/incoming-call', () => {
     expect(twilio.messages).toHaveLength(2);
   });
 
-  it('does not text members who paused, but still texts the others', async () => {
+  it('does not text members the voice URL names as paused, but still texts the others; reads nothing from Sync to know', async () => {
     const env = { ...ENV, TEAM_MEMBERS: `${ANN.name}:${ANN.number},${BOB.name}:${BOB.number},${CARA.name}:${CARA.number}` };
-    twilio.setSyncItem(MAPS.team, BOB.number, { paused: true });
-    await invoke(handler, call(newCallSid()), env);
+    const voiceUrl = new URL(withPaused(`https://${DOMAIN}/incoming-call`, [BOB.number]));
+    await invoke(handler, { ...Object.fromEntries(voiceUrl.searchParams), ...call(newCallSid()) }, env);
     expect(twilio.messages.map((m) => m.to).sort()).toEqual([ANN.number, CARA.number]);
-    twilio.syncItems(MAPS.team)?.delete(BOB.number);
+    expect(twilio.requests.filter((r) => r.method === 'GET')).toEqual([]);
+  });
+
+  it('a paused parameter naming nobody on the team (a member since removed, a garbled tag) leaves everyone texted', async () => {
+    await invoke(handler, { paused: `${memberTag('+15559999999')}.zz!`, ...call(newCallSid()) });
+    expect(twilio.messages.map((m) => m.to).sort()).toEqual([ANN.number, BOB.number]);
   });
 
   it('makes one round of REST requests after the optional preparations, whatever the team size', async () => {
@@ -96,8 +103,8 @@ describe('/incoming-call', () => {
     const many = Array.from({ length: 20 }, (_, i) => `M${i}:+1555123${String(1000 + i)}`).join(',');
     await invoke(handler, call(newCallSid()), { ...ENV, TEAM_MEMBERS: many });
     expect(twilio.messages).toHaveLength(20);
-    // Round 1: the paused list. Round 2: twenty texts and the caller's record, all at once.
-    expect(sequentialRounds(twilio.requests)).toBe(2);
+    // One round: twenty texts and the caller's record, all at once (who paused came with the webhook).
+    expect(sequentialRounds(twilio.requests)).toBe(1);
   });
 
   it('sends the caller to voicemail with an apology when the configuration is broken', async () => {
@@ -105,6 +112,47 @@ describe('/incoming-call', () => {
     expect(verbNames(twiml)).toEqual(['Say', 'Redirect']);
     expect(find(twiml, 'Redirect').text).toBe(url('/voicemail'));
     expect(twilio.requests).toHaveLength(0);
+  });
+
+  it('an invalid optional value (MAX_WAIT_SECONDS=abc) is logged once and disables nothing: the team is still texted', async () => {
+    const errors = jest.spyOn(console, 'error').mockImplementation(() => undefined);
+    try {
+      const broken = { ...ENV, MAX_WAIT_SECONDS: 'abc' };
+      for (let i = 0; i < 2; i += 1) {
+        const { twiml } = await invoke(handler, call(newCallSid()), broken);
+        expect(verbNames(twiml)).toEqual(['Enqueue']);
+      }
+      expect(twilio.messages.map((m) => m.to).sort()).toEqual([ANN.number, ANN.number, BOB.number, BOB.number]);
+      const logged = errors.mock.calls.map((c) => String(c[0])).filter((line) => line.includes('MAX_WAIT_SECONDS'));
+      expect(logged).toEqual([expect.stringMatching(/MAX_WAIT_SECONDS must be a whole number of seconds from 30 to 3600\. Using the default \(120\)/)]);
+    } finally {
+      errors.mockRestore();
+    }
+  });
+
+  it('with MESSAGING_SERVICE_SID, team notices go out through that Messaging Service, in a form Twilio\'s API accepts', async () => {
+    const service = `MG${'7'.repeat(32)}`;
+    // Twilio's OpenAPI description of the 2010 API, when ../shared/twilio-oai is present; else the stand-in's own checks.
+    twilio.validator = contractValidator();
+    try {
+      await invoke(handler, call(newCallSid()), { ...ENV, MESSAGING_SERVICE_SID: service });
+    } finally {
+      twilio.validator = undefined;
+    }
+    const sends = twilio.requests.filter((r) => r.path.endsWith('/Messages.json'));
+    expect(sends.map((r) => r.status)).toEqual([201, 201]);
+    for (const send of sends) {
+      expect(send.params.MessagingServiceSid).toBe(service);
+      expect(send.params).not.toHaveProperty('From');
+    }
+    expect(twilio.messages.map((m) => m.to).sort()).toEqual([ANN.number, BOB.number]);
+  });
+
+  it('without MESSAGING_SERVICE_SID (or with a malformed one), notices come from the Twilio number', async () => {
+    await invoke(handler, call(newCallSid()), { ...ENV, MESSAGING_SERVICE_SID: 'MG-not-a-sid' });
+    const sends = twilio.requests.filter((r) => r.path.endsWith('/Messages.json'));
+    expect(sends.map((r) => r.params.From)).toEqual([TWILIO_NUMBER, TWILIO_NUMBER]);
+    expect(sends.every((r) => r.params.MessagingServiceSid === undefined)).toBe(true);
   });
 
   it('sends a webhook without a CallSid to voicemail instead of queueing an unknown call', async () => {

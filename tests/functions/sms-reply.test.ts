@@ -245,6 +245,18 @@ describe('/sms-reply: other commands and senders', () => {
     expect(twilio.messages.map((m) => m.to).sort()).toEqual([ANN.number, BOB.number]);
   });
 
+  it('OFF with the number not pointed at /incoming-call: a clear "try again", never "Paused" that would not hold', async () => {
+    const wired = [...twilio.numbers.values()][0];
+    const voiceUrl = wired?.voice_url;
+    if (wired !== undefined) wired.voice_url = 'https://webhooks.twilio.com/v1/Accounts/AC1/Flows/FW1';
+    try {
+      const off = await invoke(handler, sms(BOB.number, 'OFF'));
+      expect(replyTo(off.twiml)).toMatch(/^Sorry/);
+    } finally {
+      if (wired !== undefined && voiceUrl !== undefined) wired.voice_url = voiceUrl;
+    }
+  });
+
   it('a garbled reply says which keywords work', async () => {
     const { twiml } = await invoke(handler, sms(ANN.number, 'what?? 🙃'));
     expect(replyTo(twiml)).toMatch(/^Not understood\. Reply Y or Y 1234 to take a call, N 1234 for voicemail/);

@@ -14,7 +14,8 @@ export async function arrive(
   twilio: TwilioStandIn, from: string, extra: Record<string, string> = {}, env: Record<string, string> = ENV,
 ): Promise<Arrival> {
   const callSid = newCallSid();
-  await invoke(incomingCall, { CallSid: callSid, From: from, To: TWILIO_NUMBER, CallStatus: 'ringing', ...extra }, env);
+  // As Twilio does: the number's voice URL is requested as configured, its query (who paused) included.
+  await invoke(incomingCall, { ...twilio.voiceQuery(TWILIO_NUMBER), CallSid: callSid, From: from, To: TWILIO_NUMBER, CallStatus: 'ringing', ...extra }, env);
   twilio.enqueue(env.QUEUE_NAME ?? 'pull-phone', callSid);
   return { callSid, reference: callReference(callSid), from };
 }

@@ -24,8 +24,15 @@ export const ENV: Record<string, string> = {
   QUEUE_NAME: 'pull-phone',
 };
 
-export async function startTwilio(latencyMs = 0): Promise<TwilioStandIn> {
-  const twilio = new TwilioStandIn({ accountSid: ACCOUNT_SID, authToken: AUTH_TOKEN, latencyMs });
+/**
+ * The stand-in, with the number wired to our functions as `npm run setup` leaves it (OFF/ON publish who paused to
+ * its voice URL); `wired: false` for tests that set up the account's numbers themselves.
+ */
+export async function startTwilio(latencyMs = 0, { wired = true }: { wired?: boolean } = {}): Promise<TwilioStandIn> {
+  const twilio = new TwilioStandIn({
+    accountSid: ACCOUNT_SID, authToken: AUTH_TOKEN, latencyMs,
+    ...(wired ? { wiredNumber: { phoneNumber: TWILIO_NUMBER, voiceUrl: `https://${DOMAIN}/incoming-call` } } : {}),
+  });
   routeTwilioTo(await twilio.start());
   return twilio;
 }

@@ -16,9 +16,9 @@ import { handler as voicemail } from '../functions/voicemail.protected';
 import { handler as waitMusic } from '../functions/wait-music.protected';
 import { callReference } from '../src/reference';
 import { CallRecord, MAPS } from '../src/store';
-import { describeRequest, kindOf, roundsOf, RouteCell, summarise } from './bench-stats';
-import { Handler, invokeTimed, Member, QUEUE_NAME, teamOf, twimlMessages, TWILIO_NUMBER, World } from './bench-world';
-import { segments, sequentialRounds } from './standin';
+import { describeRequest, kindOf, roundsOf, RouteCell, summarise } from './stats';
+import { Handler, invokeTimed, Member, QUEUE_NAME, teamOf, twimlMessages, TWILIO_NUMBER, World } from './world';
+import { segments, sequentialRounds } from '../sim/standin';
 
 export const CALLER = { number: '+16175550101', name: 'JANE DOE', city: 'BOSTON', state: 'MA', country: 'US' };
 

@@ -12,13 +12,14 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
-import { measureLoads } from '../sim/bench-load';
-import { measureOutcome, OutcomeName, OUTCOMES } from '../sim/bench-outcomes';
-import { ROUTES } from '../sim/bench-routes';
-import { BenchReport, HoldFigures, LoadRow, OutcomeRow, renderReport, renderRoutes, RouteCell, TargetCheck, wavDurationSeconds } from '../sim/bench-stats';
-import { Simulated, simulateOutcomes } from '../sim/bench-simulated';
-import { runInWorkers, serveAsWorker, Task } from '../sim/bench-workers';
-import { World } from '../sim/bench-world';
+import { parseArgs as parseCli } from 'node:util';
+import { measureLoads } from './load';
+import { measureOutcome, OutcomeName, OUTCOMES } from './outcomes';
+import { ROUTES } from './routes';
+import { BenchReport, HoldFigures, LoadRow, OutcomeRow, renderReport, renderRoutes, RouteCell, TargetCheck, wavDurationSeconds } from './stats';
+import { Simulated, simulateOutcomes } from './simulated';
+import { runInWorkers, serveAsWorker, Task } from './workers';
+import { World } from './world';
 
 export const TEAM_SIZES = [1, 5, 20] as const;
 export const QUEUE_LENGTHS = [1, 100, 1000] as const;
@@ -35,37 +36,62 @@ export interface Options {
   /** Cells each process measures at once. */
   concurrency: number;
   loadRuns: number;
+  /** The long version: more repetitions, a 10-minute hold and the random profile run of whole calls. */
+  full: boolean;
   out: string;
   /** Measure only the routes whose name contains this, print their table and stop. */
   only: string | undefined;
+  /** SMS throughput for "time to know": segments per second per sending number, and numbers in the sender pool. */
+  segmentsPerSecond: number;
+  senders: number;
   worker: boolean;
 }
 
-const USAGE = 'options: --latency ms, --reps n, --processes n, --concurrency n, --load-runs n, --out dir, --only route';
+const USAGE = 'options: --full, --latency ms, --reps n, --processes n, --concurrency n, --load-runs n, --out dir, --only route, --sps n (segments/s per number), --senders n';
+
+/** The quick default keeps `npm run bench` under a minute on 2 cores; --full is the long, steadier version. */
+const QUICK = { reps: 5, loadRuns: 5 };
+const FULL = { reps: 20, loadRuns: 9 };
 
 export function parseArgs(argv: readonly string[], cpuCount = cpus().length): Options {
-  const options: Options = {
-    latencyMs: 100, reps: 20, processes: Math.max(1, cpuCount), concurrency: 4, loadRuns: 5, out: 'bench-results', only: undefined, worker: false,
-  };
-  const numeric: Record<string, 'latencyMs' | 'reps' | 'processes' | 'concurrency' | 'loadRuns'> = {
-    '--latency': 'latencyMs', '--reps': 'reps', '--processes': 'processes', '--concurrency': 'concurrency', '--load-runs': 'loadRuns',
-  };
-  for (let i = 0; i < argv.length; i += 1) {
-    const flag = argv[i] ?? '';
-    const value = argv[i + 1];
-    const key = numeric[flag];
-    if (flag === '--worker') {
-      options.worker = true;
-      continue;
-    }
-    if (flag === '--out' && value !== undefined) options.out = value;
-    else if (flag === '--only' && value !== undefined) options.only = value;
-    else if (key !== undefined && value !== undefined && /^\d+$/.test(value)) options[key] = Number(value);
-    else throw new Error(`bench: unknown or incomplete option ${flag} (${USAGE})`);
-    i += 1;
+  let parsed;
+  try {
+    parsed = parseCli({
+      args: [...argv],
+      strict: true,
+      allowPositionals: false,
+      options: {
+        full: { type: 'boolean', default: false },
+        worker: { type: 'boolean', default: false },
+        latency: { type: 'string' }, reps: { type: 'string' }, processes: { type: 'string' }, concurrency: { type: 'string' },
+        'load-runs': { type: 'string' }, out: { type: 'string' }, only: { type: 'string' }, sps: { type: 'string' }, senders: { type: 'string' },
+      },
+    });
+  } catch (error) {
+    throw new Error(`bench: ${error instanceof Error ? error.message : String(error)} (${USAGE})`, { cause: error });
   }
-  if (options.reps < 1 || options.processes < 1 || options.concurrency < 1 || options.loadRuns < 1) {
-    throw new Error('bench: --reps, --processes, --concurrency and --load-runs must be at least 1');
+  const { values } = parsed;
+  const preset = values.full ? FULL : QUICK;
+  const count = (flag: string, value: string | undefined, fallback: number): number => {
+    if (value === undefined) return fallback;
+    if (!/^\d+(\.\d+)?$/.test(value)) throw new Error(`bench: --${flag} takes a number, not "${value}" (${USAGE})`);
+    return Number(value);
+  };
+  const options: Options = {
+    latencyMs: count('latency', values.latency, 100),
+    reps: count('reps', values.reps, preset.reps),
+    processes: count('processes', values.processes, Math.max(1, cpuCount)),
+    concurrency: count('concurrency', values.concurrency, 4),
+    loadRuns: count('load-runs', values['load-runs'], preset.loadRuns),
+    full: values.full,
+    out: values.out ?? 'bench-results',
+    only: values.only,
+    segmentsPerSecond: count('sps', values.sps, 1),
+    senders: count('senders', values.senders, 1),
+    worker: values.worker,
+  };
+  if (options.reps < 1 || options.processes < 1 || options.concurrency < 1 || options.loadRuns < 1 || options.senders < 1 || options.segmentsPerSecond <= 0) {
+    throw new Error('bench: --reps, --processes, --concurrency, --load-runs and --senders must be at least 1, --sps above 0');
   }
   return options;
 }
@@ -134,7 +160,7 @@ export function checkTargets(routes: readonly RouteCell[], outcomes: readonly Ou
         ? `all ${segmentsByKind.size} kinds of text: 1 segment`
         : `${long.map(([kind, n]) => `${kind}: ${n} segments`).join('; ')}; 1 segment: ${[...segmentsByKind].filter(([, n]) => n <= 1).map(([kind]) => kind).sort().join(', ')}`,
       ok: long.length === 0,
-      note: 'The voicemail notice carries the recording link (~123 characters), so it is expected to need 2 segments.',
+      note: 'The voicemail notice carries a short link to its page (per member) instead of the recording URL.',
     },
     {
       target: `Each built function loads in under ${LOAD_LIMIT_MS} ms`,
@@ -173,7 +199,7 @@ const COMMON_METHOD = 'The caller is pulled, presses a key or hangs up in the fi
 const SIMULATED_METHOD = 'Counted with the call simulator (sim/scenario.ts): the built functions served by twilio-run, Twilio\'s side played on a virtual clock, '
   + 'so every webhook Twilio would make is one invocation (the Enqueue action after a dequeue and the recording callback included). '
   + `Sync maps exist beforehand, as on an account that has taken calls; no REST latency (counts do not depend on it). ${COMMON_METHOD}`;
-const CHAINED_METHOD = 'Counted by chaining the handlers in-process (sim/bench-outcomes.ts), each step\'s URL taken from the TwiML of the one before, '
+const CHAINED_METHOD = 'Counted by chaining the handlers in-process (bench/outcomes.ts), each step\'s URL taken from the TwiML of the one before, '
   + `as Twilio would request them; each handler invocation is one function invocation; no REST latency (counts do not depend on it). ${COMMON_METHOD}`;
 
 export function sortOutcomes(rows: readonly OutcomeRow[]): OutcomeRow[] {
@@ -258,8 +284,8 @@ async function main(): Promise<void> {
     lastTold = simulated.lastTold;
     const differences = compareOutcomes(simulated.rows, chained);
     outcomeMethod = `${SIMULATED_METHOD} ${differences.length === 0
-      ? `Cross-check: chaining the handlers in-process (sim/bench-outcomes.ts) counts exactly the same for all ${chained.length} combinations.`
-      : `Cross-check: chaining the handlers in-process (sim/bench-outcomes.ts) counts differently for ${differences.join('; ')}.`}`;
+      ? `Cross-check: chaining the handlers in-process (bench/outcomes.ts) counts exactly the same for all ${chained.length} combinations.`
+      : `Cross-check: chaining the handlers in-process (bench/outcomes.ts) counts differently for ${differences.join('; ')}.`}`;
   } catch (error) {
     outcomeMethod = `${CHAINED_METHOD} (The call simulator could not be used: ${error instanceof Error ? error.message.split('\n')[0] ?? '' : String(error)}.)`;
     print(`bench: the simulator failed; per-outcome counts come from the in-process chain instead`);

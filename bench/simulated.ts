@@ -5,14 +5,14 @@
  * dequeue, recording callbacks included. Also a long hold, to count /wait-music requests per minute.
  */
 import { MAPS } from '../src/store';
-import { OutcomeName, OUTCOMES } from './bench-outcomes';
-import { CALLER } from './bench-routes';
-import { kindOf, OutcomeRow, Text } from './bench-stats';
-import { teamOf } from './bench-world';
-import { pool } from './bench-load';
-import { CallerScript } from './phones';
-import { Scene, World as SimWorld } from './scenario';
-import { segments } from './standin';
+import { OutcomeName, OUTCOMES } from './outcomes';
+import { CALLER } from './routes';
+import { kindOf, OutcomeRow, Text } from './stats';
+import { teamOf } from './world';
+import { pool } from './load';
+import { CallerScript } from '../sim/phones';
+import { Scene, World as SimWorld } from '../sim/scenario';
+import { segments } from '../sim/standin';
 
 const CALLER_SCRIPT: CallerScript = { from: CALLER.number, city: CALLER.city, state: CALLER.state, country: CALLER.country };
 

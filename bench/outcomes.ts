@@ -18,10 +18,10 @@ import { handler as voicemailSaved } from '../functions/voicemail-saved.protecte
 import { handler as voicemail } from '../functions/voicemail.protected';
 import { handler as waitMusic } from '../functions/wait-music.protected';
 import { callReference } from '../src/reference';
-import { CALLER, recordingUrl } from './bench-routes';
-import { kindOf, OutcomeRow, Text } from './bench-stats';
-import { attribute, DOMAIN, Handler, hasVerb, invokeTimed, Member, QUEUE_NAME, target, teamOf, twimlMessages, TWILIO_NUMBER, verbText, World } from './bench-world';
-import { segments } from './standin';
+import { CALLER, recordingUrl } from './routes';
+import { kindOf, OutcomeRow, Text } from './stats';
+import { attribute, DOMAIN, Handler, hasVerb, invokeTimed, Member, QUEUE_NAME, target, teamOf, twimlMessages, TWILIO_NUMBER, verbText, World } from './world';
+import { segments } from '../sim/standin';
 
 export const OUTCOMES = ['connected', 'voicemail', 'callback', 'missed'] as const;
 export type OutcomeName = (typeof OUTCOMES)[number];

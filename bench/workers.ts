@@ -5,9 +5,9 @@
  * Cells are handed out one at a time, so a process that finishes early takes the next.
  */
 import { ChildProcess, fork } from 'node:child_process';
-import { measureCell, ROUTES } from './bench-routes';
-import { RouteCell } from './bench-stats';
-import { World } from './bench-world';
+import { measureCell, ROUTES } from './routes';
+import { RouteCell } from './stats';
+import { World } from './world';
 
 /** One cell of the per-route matrix. */
 export interface Task {

@@ -9,7 +9,7 @@ import type Response from 'twilio/lib/http/response';
 import type { ServerlessCallback } from '@twilio-labs/serverless-runtime-types/types';
 import { defineStep } from '../src/step';
 import { MAPS } from '../src/store';
-import { TwilioStandIn } from './standin';
+import { TwilioStandIn } from '../sim/standin';
 
 export type Handler = ReturnType<typeof defineStep>;
 

@@ -6,7 +6,7 @@
 import { execFile } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { LoadRow, summarise } from './bench-stats';
+import { LoadRow, summarise } from './stats';
 
 const CHILD = `
 const [file, preload] = process.argv.slice(1);

@@ -2,7 +2,7 @@
  * The bench's arithmetic and its report: percentiles, REST rounds, the hold-music loop length,
  * the targets, and the markdown tables. Pure functions, so tests/bench checks them without timing anything.
  */
-import type { RecordedRequest } from './standin';
+import type { RecordedRequest } from '../sim/standin';
 
 export interface Summary {
   samples: number;
@@ -38,7 +38,7 @@ export function summarise(values: readonly number[]): Summary {
   };
 }
 
-export { roundsOf } from './standin';
+export { roundsOf } from '../sim/standin';
 
 /** A request as a short label for the report: GET sync …/Maps/pull-phone-team/Items. */
 export function describeRequest(r: Pick<RecordedRequest, 'method' | 'host' | 'path'>): string {
