@@ -4,9 +4,34 @@
  * to separate our bundled code from the twilio package it requires.
  */
 import { execFile } from 'node:child_process';
-import { readdirSync } from 'node:fs';
+import { mkdirSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { build } from 'esbuild';
 import { LoadRow, summarise } from './stats';
+
+/**
+ * The yardstick: the smallest function that answers Twilio with TwiML, built exactly as scripts/build.mjs builds
+ * ours (esbuild, bundled, cjs, node20, twilio external), and loaded in the same run, alternating with ours. A
+ * function's load time over this one's is a ratio the machine's load barely moves, unlike milliseconds.
+ */
+const TRIVIAL_SOURCE = `
+import VoiceResponse from 'twilio/lib/twiml/VoiceResponse';
+export const handler = (_context: unknown, _event: unknown, callback: (error: null, response: unknown) => void): void => {
+  callback(null, new VoiceResponse());
+};
+`;
+export const TRIVIAL_FILE = 'trivial (yardstick)';
+
+async function buildTrivial(root: string): Promise<string> {
+  const dir = join(root, 'dist', 'bench');
+  mkdirSync(dir, { recursive: true });
+  const outfile = join(dir, 'trivial-function.js');
+  await build({
+    stdin: { contents: TRIVIAL_SOURCE, loader: 'ts', resolveDir: root, sourcefile: 'trivial-function.ts' },
+    outfile, bundle: true, platform: 'node', target: 'node20', format: 'cjs', external: ['twilio'], logLevel: 'warning',
+  });
+  return outfile;
+}
 
 const CHILD = `
 const [file, preload] = process.argv.slice(1);
@@ -45,13 +70,20 @@ export async function pool<T>(tasks: readonly (() => Promise<T>)[], limit: numbe
 /** `runs` cold loads of each file; the twilio-preloaded comparison, a sub-millisecond figure, gets at most 3. */
 export async function measureLoads(root: string, runs: number, parallel: number): Promise<LoadRow[]> {
   const dir = join(root, 'dist', 'functions');
-  const files = readdirSync(dir).filter((f) => f.endsWith('.js')).sort();
-  if (files.length === 0) throw new Error('bench: no built functions in dist/functions (run npm run build)');
-  const tasks = files.flatMap((file) => [false, true].flatMap((pre) => Array.from({ length: pre ? Math.min(3, runs) : runs }, () => async () => ({ file, pre, ms: await loadOnce(root, join(dir, file), pre) }))));
+  const names = readdirSync(dir).filter((f) => f.endsWith('.js')).sort();
+  if (names.length === 0) throw new Error('bench: no built functions in dist/functions (run npm run build)');
+  const files = [...names.map((name) => ({ name, path: join(dir, name) })), { name: TRIVIAL_FILE, path: await buildTrivial(root) }];
+  // Round by round, every file once per round: a burst of load on the machine hits all files alike.
+  const tasks = Array.from({ length: runs }, (_, round) => files.flatMap((file) => [false, true]
+    .filter((pre) => !pre || round < Math.min(3, Math.ceil(runs / 3)))
+    .map((pre) => async () => ({ file: file.name, pre, ms: await loadOnce(root, file.path, pre) })))).flat();
   const results = await pool(tasks, parallel);
-  return files.map((file) => ({
-    file,
-    cold: summarise(results.filter((r) => r.file === file && !r.pre).map((r) => r.ms)),
-    ownCode: summarise(results.filter((r) => r.file === file && r.pre).map((r) => r.ms)),
+  const rows = files.map((file) => ({
+    file: file.name,
+    cold: summarise(results.filter((r) => r.file === file.name && !r.pre).map((r) => r.ms)),
+    ownCode: summarise(results.filter((r) => r.file === file.name && r.pre).map((r) => r.ms)),
   }));
+  // Fastest over fastest: on a shared machine the slow runs measure the neighbours, the fastest one the code.
+  const yardstick = rows.find((r) => r.file === TRIVIAL_FILE)?.cold.minMs ?? Number.NaN;
+  return rows.map((r) => ({ ...r, ratio: r.cold.minMs / yardstick }));
 }

@@ -160,5 +160,6 @@ export async function measureOutcome(world: World, outcome: OutcomeName, teamSiz
     lookups: world.standIn.requests.filter((r) => r.host === 'lookups.twilio.com').length,
     segments: { rest: sum(restTexts), twiml: sum(chain.twimlTexts) },
     texts: [...restTexts, ...chain.twimlTexts],
+    syncOperations: world.standIn.requests.filter((r) => r.host === 'sync.twilio.com').length,
   };
 }

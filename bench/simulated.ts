@@ -57,6 +57,7 @@ async function outcome(world: SimWorld, name: OutcomeName, team: number, lookup:
     lookups: world.twilio.requests.filter((r) => r.host === 'lookups.twilio.com').length,
     segments: { rest: sum('REST'), twiml: sum('TwiML') },
     texts,
+    syncOperations: world.twilio.requests.filter((r) => r.host === 'sync.twilio.com').length,
   };
 }
 
@@ -78,48 +79,60 @@ async function hold(world: SimWorld, seconds: number): Promise<SimulatedHold> {
 }
 
 /**
- * V7 (one SMS segment a second per sending number, in order): seconds from a caller's arrival until the last member
- * has the new-call text, and who that was over a few calls (the order rotates, so nobody is always last).
+ * Time to know, under V7 (SMS throughput modelled: `segmentsPerSecond` per sending number, `senders` numbers in
+ * the pool): seconds from a caller's arrival until the first and the last member have the new-call text, the
+ * worst over a few calls, and who was last each time (the order rotates, so nobody is always last).
  */
-export interface LastTold {
+export interface TimeToKnow {
   team: number;
-  seconds: number;
+  first: number;
+  last: number;
   lastMembers: string[];
 }
 
-async function lastTold(world: SimWorld, team: number): Promise<LastTold> {
-  const scene = world.scene({ variants: { smsDelivery: 'throttled' }, seed: team });
+export interface Throughput {
+  segmentsPerSecond: number;
+  senders: number;
+}
+
+async function timeToKnow(world: SimWorld, team: number, throughput: Throughput): Promise<TimeToKnow> {
+  const scene = world.scene({ variants: { smsDelivery: 'throttled' }, smsThroughput: throughput, seed: team });
   warm(world);
   const calls = [0, 1, 2].map((i) => scene.sim.call({ ...CALLER_SCRIPT, from: `+1617555031${i}`, arriveAfterSeconds: i * 120, hangUpAfterSeconds: 30 }));
   await scene.sim.run();
-  let seconds = 0;
+  let first = 0;
+  let last = 0;
   const lastMembers: string[] = [];
   for (const call of calls) {
     const times = scene.members.map((m) => ({ name: m.name, at: m.texts.find((t) => t.body.startsWith('Call from') && t.body.includes(call.script.from))?.at }));
     if (times.some((t) => t.at === undefined)) throw new Error(`bench: a member was never told of a call (team ${team})`);
-    const last = times.reduce((a, b) => ((b.at ?? 0) > (a.at ?? 0) ? b : a));
-    seconds = Math.max(seconds, ((last.at ?? 0) - (call.startedAt ?? 0)) / 1000);
-    lastMembers.push(last.name);
+    const since = (at: number | undefined): number => ((at ?? 0) - (call.startedAt ?? 0)) / 1000;
+    const latest = times.reduce((a, b) => ((b.at ?? 0) > (a.at ?? 0) ? b : a));
+    first = Math.max(first, Math.min(...times.map((t) => since(t.at))));
+    last = Math.max(last, since(latest.at));
+    lastMembers.push(latest.name);
   }
-  return { team, seconds, lastMembers };
+  return { team, first, last, lastMembers };
 }
 
 export interface Simulated {
   rows: OutcomeRow[];
   hold: SimulatedHold;
-  lastTold: LastTold[];
+  timeToKnow: TimeToKnow[];
 }
 
 /** One twilio-run server per configuration (team size, lookup), a few starting at once. */
-export async function simulateOutcomes(root: string, teams: readonly number[], holdSeconds: number, parallel: number): Promise<Simulated> {
-  const configs = teams.flatMap((team) => [false, true].map((lookup) => ({ team, lookup })));
+export async function simulateOutcomes(
+  root: string, teams: readonly number[], holdSeconds: number, parallel: number, throughput: Throughput, lookupTeams: readonly number[] = teams,
+): Promise<Simulated> {
+  const configs = teams.flatMap((team) => [false, true].filter((lookup) => !lookup || lookupTeams.includes(team)).map((lookup) => ({ team, lookup })));
   const rows: OutcomeRow[] = [];
-  const told: LastTold[] = [];
+  const told: TimeToKnow[] = [];
   const runs = configs.map((config) => async (): Promise<void> => {
     const world = await SimWorld.start({ root, members: teamOf(config.team), env: { CALLER_NAME_LOOKUP: String(config.lookup) } });
     try {
       for (const name of OUTCOMES) rows.push(await outcome(world, name, config.team, config.lookup));
-      if (!config.lookup) told.push(await lastTold(world, config.team));
+      if (!config.lookup) told.push(await timeToKnow(world, config.team, throughput));
     } finally {
       await world.stop();
     }
@@ -135,5 +148,5 @@ export async function simulateOutcomes(root: string, teams: readonly number[], h
   });
   await pool(runs, parallel);
   if (held === undefined) throw new Error('bench: the hold was not simulated');
-  return { rows, hold: held, lastTold: told.sort((a, b) => a.team - b.team) };
+  return { rows, hold: held, timeToKnow: told.sort((a, b) => a.team - b.team) };
 }

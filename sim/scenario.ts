@@ -38,6 +38,7 @@ export interface SceneOptions {
   transcriptionCallbackDelay?: SimulatorOptions['transcriptionCallbackDelay'];
   /** The reading of Twilio to play (variants.ts); unset points keep the simulator's old reading. */
   variants?: SimulatorOptions['variants'];
+  smsThroughput?: SimulatorOptions['smsThroughput'];
 }
 
 /** The members' phones and the simulator for one scenario; `World.scene()` makes a fresh one. */
@@ -109,6 +110,7 @@ export class World {
       ...(options.recordingCallbackDelay === undefined ? {} : { recordingCallbackDelay: options.recordingCallbackDelay }),
       ...(options.transcriptionCallbackDelay === undefined ? {} : { transcriptionCallbackDelay: options.transcriptionCallbackDelay }),
       ...(options.variants === undefined ? {} : { variants: options.variants }),
+      ...(options.smsThroughput === undefined ? {} : { smsThroughput: options.smsThroughput }),
     });
     this.current = sim;
     // The simulator counts a call's start from the scene's start; Twilio gives the wall-clock time.

@@ -21,21 +21,27 @@ export async function sendText(sim: Simulator, phone: Phone, body: string): Prom
   }
 }
 
-/** When each simulator's sending number is free to send its next segment (virtual ms). */
-const senderFreeAt = new WeakMap<Simulator, number>();
+/** When each of a simulator's sending numbers is free to send its next segment (virtual ms). */
+const senderFreeAt = new WeakMap<Simulator, number[]>();
 
 /**
  * A text leaves our Twilio number. V7 'instant': it arrives at once. V7 'throttled': a long code sends about one
- * segment per second and queues the rest in order (TWILIO-NOTES.md, Messaging; error 21611), REST and <Message> alike.
+ * segment per second and queues the rest in order (TWILIO-NOTES.md, Messaging; error 21611), REST and <Message> alike;
+ * a Messaging Service pool of n numbers sends n at a time (smsThroughput).
  */
 export function send(sim: Simulator, to: string, body: string, via: 'rest' | 'twiml'): void {
   if (sim.variants.smsDelivery === 'instant') {
     deliver(sim, to, body, via);
     return;
   }
-  const start = Math.max(sim.now(), senderFreeAt.get(sim) ?? 0);
-  const done = start + segments(body) * 1000;
-  senderFreeAt.set(sim, done);
+  // The pool sends from whichever number is free first; each number sends its segments in order.
+  const { segmentsPerSecond, senders } = sim.options.smsThroughput ?? { segmentsPerSecond: 1, senders: 1 };
+  const free = senderFreeAt.get(sim) ?? Array.from({ length: Math.max(1, senders) }, () => 0);
+  senderFreeAt.set(sim, free);
+  const sender = free.indexOf(Math.min(...free));
+  const start = Math.max(sim.now(), free[sender] ?? 0);
+  const done = start + (segments(body) * 1000) / segmentsPerSecond;
+  free[sender] = done;
   sim.clock.schedule(done - sim.now(), () => { deliver(sim, to, body, via); });
 }
 

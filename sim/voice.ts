@@ -75,6 +75,11 @@ export interface SimulatorOptions {
   statusCallbackPath?: string;
   /** The reading of each point Twilio's docs leave open (variants.ts); unset points keep the simulator's old reading. */
   variants?: Partial<Variants>;
+  /**
+   * V7 'throttled': segments per second each sending number delivers (1 for a US long code) and how many numbers
+   * send in parallel (a Messaging Service's sender pool). Default 1 and 1.
+   */
+  smsThroughput?: { segmentsPerSecond: number; senders: number };
   /** Seeds the SIDs the simulator makes up, so references repeat from run to run. */
   seed?: number;
   /** Real milliseconds Twilio waits for a webhook answer. */

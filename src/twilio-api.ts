@@ -18,6 +18,9 @@ export const REST_TIMEOUT_MS = 2500;
  * Built from the project's own `twilio` package with our credentials rather than
  * `context.getTwilioClient()`, so local runs and deployed runs use the same client version.
  */
+/** Parallel requests per host: well above any team's texts in one step. */
+const MAX_SOCKETS = 100;
+
 export function twilioClient(config: Config): TwilioClient {
   const key = `${config.accountSid}:${config.authToken}`;
   if (cached?.key !== key) {
@@ -25,7 +28,9 @@ export function twilioClient(config: Config): TwilioClient {
     // to load, and the steps a caller waits on most (hold music, bridge, voicemail) never call the API.
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const twilio = require('twilio') as typeof import('twilio');
-    cached = { key, client: twilio(config.accountSid, config.authToken, { timeout: REST_TIMEOUT_MS }) };
+    // twilio-node opens at most 20 sockets per host by default (DEFAULT_MAX_SOCKETS in its RequestClient): a team
+    // of 21 would wait for a free socket, a second round. As many as its total default, so texts stay one round.
+    cached = { key, client: twilio(config.accountSid, config.authToken, { timeout: REST_TIMEOUT_MS, maxSockets: MAX_SOCKETS }) };
   }
   return cached.client;
 }

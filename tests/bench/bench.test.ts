@@ -13,6 +13,7 @@ import {
 import { World } from '../../bench/world';
 import { RecordedRequest, sequentialRounds } from '../../sim/standin';
 import { checkTargets, compareOutcomes, parseArgs, ROUTE_TARGETS, tasksFor } from '../../bench/bench';
+import { TRIVIAL_FILE } from '../../bench/load';
 
 const request = (start: number, end: number, path = '/x', host = 'api.twilio.com', method = 'GET'): RecordedRequest =>
   ({ method, host, path, params: {}, start, end, status: 200 });
@@ -78,39 +79,56 @@ const cell = (route: string, team: number, queue: number, rounds: number, extra:
 describe('report', () => {
   it('one row per route and team, a column per queue length, and the target marked with the worst rounds', () => {
     const lines = renderRoutes([
-      cell('sms-reply (STATUS)', 5, 1, 3), cell('sms-reply (STATUS)', 5, 1000, 4, { note: 'big queue' }),
+      cell('sms-reply (STATUS)', 5, 1, 3), cell('sms-reply (STATUS)', 5, 1000, 5, { note: 'big queue' }),
       cell('bridge', 5, 1, 0),
     ], ROUTE_TARGETS);
     expect(lines[0]).toBe('| Route | Team | Queue 1: median / p95 ms · rounds | Queue 1000: median / p95 ms · rounds | REST requests | Target |');
-    expect(lines[2]).toBe('| sms-reply (STATUS) | 5 | 110 / 250 · 3 | 110 / 250 · 4 (*) | 3 | ❌ 4 rounds |');
+    expect(lines[2]).toBe('| sms-reply (STATUS) | 5 | 110 / 250 · 3 | 110 / 250 · 5 (*) | 3 | ❌ 5 rounds |');
     expect(lines[3]).toBe('| bridge | 5 | 110 / 250 · 0 | – | 3 |  |');
     expect(lines[4]).toBe('\\* big queue');
   });
 
-  it('targets say which are met, and a missed one is marked ❌ with the number', () => {
+  it('targets say which are met, with figure and threshold, and a missed one is marked ❌', () => {
     const routes = [
       cell('incoming-call', 1, 1, 2, { roundDetail: [['GET sync/Maps/pull-phone-team/Items'], ['POST api/Messages.json']] }),
+      cell('incoming-call (lookup on)', 1, 1, 2, { roundDetail: [['GET lookups/v2/PhoneNumbers/…'], ['POST api/Messages.json']] }),
       cell('sms-reply (bare Y)', 1, 1, 3), cell('wait-music', 1, 1, 0, { restRequests: { median: 0, max: 0 } }),
     ];
     const outcomes: OutcomeRow[] = [{
-      outcome: 'voicemail', lookup: true, team: 1, steps: ['incoming-call'], restRequests: 4, lookups: 1, segments: { rest: 3, twiml: 0 },
+      outcome: 'voicemail', lookup: true, team: 1, steps: ['incoming-call'], restRequests: 4, lookups: 1, segments: { rest: 3, twiml: 0 }, syncOperations: 2,
       texts: [{ kind: 'new call', via: 'REST', segments: 1, length: 120 }, { kind: 'voicemail notice', via: 'REST', segments: 2, length: 200 }],
     }];
-    const load = [{ file: 'a.js', cold: summarise([95]), ownCode: summarise([1]) }];
-    const checks = checkTargets(routes, outcomes, { musicSeconds: 40, invocationsPerMinute: 1.5 }, load);
-    expect(checks.map((c) => c.ok)).toEqual([false, true, true, true, true, false, false]);
-    expect(checks[5]?.measured).toBe('voicemail notice: 2 segments; 1 segment: new call');
-    expect(checks[6]?.measured).toBe('1 of 1 over; slowest a.js 95.0 ms');
-    expect(renderTargets(checks)[3]).toMatch(/^\| \/incoming-call: … plus at most one bounded lookup .* \| ✅ \|/);
+    const load = [
+      { file: 'a.js', cold: summarise([95]), ownCode: summarise([1]), ratio: 95 / 30 },
+      { file: TRIVIAL_FILE, cold: summarise([30]), ownCode: summarise([1]), ratio: 1 },
+    ];
+    const told = [{ team: 1, first: 1, last: 1, lastMembers: ['M1'] }, { team: 20, first: 1, last: 25, lastMembers: ['M3'] }];
+    const checks = checkTargets(routes, outcomes, { musicSeconds: 40, invocationsPerMinute: 1.5 }, load, told, { segmentsPerSecond: 1, senders: 1 });
+    expect(checks.map((c) => c.ok)).toEqual([false, true, true, true, true, false, false, true, false]);
+    expect(checks[0]?.threshold).toBe('1 round');
+    expect(checks[5]?.measured).toBe('voicemail notice: 2; 1: new call');
+    expect(checks[6]?.measured).toBe('1 of 1 over; slowest a.js 3.17× (fastest load 95.0 ms vs 30.0 ms)');
+    expect(checks[8]?.measured).toBe('1.0 / 25.0');
+    expect(checks[8]?.threshold).toMatch(/^1\.5 \/ 20\.5 /);
+    expect(renderTargets(checks)[0]).toBe('| Target | Figure | Threshold | Met | Note |');
+    expect(renderTargets(checks)[3]).toMatch(/^\| \/incoming-call \(lookup on\): one bounded lookup.* \| ✔ \|/);
+  });
+
+  it('a Messaging Service pool divides the time until the last member is told', () => {
+    const told = [{ team: 20, first: 1, last: 5, lastMembers: ['M3'] }];
+    const pooled = checkTargets([], [], { musicSeconds: 40, invocationsPerMinute: 1.5 }, [], told, { segmentsPerSecond: 1, senders: 4 });
+    expect(pooled.at(-1)).toMatchObject({ ok: true, threshold: '1.5 / 5.5 (one segment each at 1/s × 4 numbers)' });
   });
 });
 
 describe('command line', () => {
-  it('defaults to 100 ms latency and one process per CPU; flags override', () => {
-    expect(parseArgs([], 2)).toMatchObject({ latencyMs: 100, reps: 20, processes: 2, worker: false });
-    expect(parseArgs(['--latency', '250', '--reps', '5', '--only', 'sms'], 2)).toMatchObject({ latencyMs: 250, reps: 5, only: 'sms' });
+  it('defaults to the quick run at 100 ms latency and one process per CPU; --full and flags override', () => {
+    expect(parseArgs([], 2)).toMatchObject({ latencyMs: 100, reps: 5, processes: 2, full: false, worker: false, segmentsPerSecond: 1, senders: 1 });
+    expect(parseArgs(['--full'], 2)).toMatchObject({ reps: 20, full: true });
+    expect(parseArgs(['--latency', '250', '--reps', '7', '--only', 'sms', '--senders', '3', '--sps', '10'], 2)).toMatchObject({ latencyMs: 250, reps: 7, only: 'sms', senders: 3, segmentsPerSecond: 10 });
     expect(() => parseArgs(['--latency', 'fast'])).toThrow(/--latency/);
     expect(() => parseArgs(['--reps', '0'])).toThrow(/at least 1/);
+    expect(() => parseArgs(['--fast'])).toThrow(/Unknown option/);
   });
 
   it('measures every route once at each team size 1, 5, 20 and queue length 1, 100, 1000', () => {
@@ -120,6 +138,10 @@ describe('command line', () => {
     expect(new Set(tasks.map((t) => t.queue))).toEqual(new Set([1, 100, 1000]));
     expect(new Set(tasks.map((t) => t.team))).toEqual(new Set([1, 5, 20]));
     expect(tasksFor({ reps: 3, only: 'sms-reply' })).toHaveLength(4 * 9);
+    // The quick run: the smallest and largest team and queue.
+    const quick = tasksFor({ reps: 3, only: undefined, full: false });
+    expect(quick).toHaveLength(ROUTES.length * 4);
+    expect(new Set(quick.map((t) => `${t.team} ${t.queue}`))).toEqual(new Set(['1 1', '1 1000', '20 1', '20 1000']));
   });
 });
 
@@ -140,13 +162,13 @@ describe('measuring the real handlers (20 ms REST latency)', () => {
     return found;
   };
 
-  it('/incoming-call with a team of 5: the paused list, then 5 texts and the caller record in parallel', async () => {
+  it('/incoming-call with a team of 5: one round, the 5 texts and the caller record in parallel', async () => {
     const result = await measureCell(world, routeCase('incoming-call'), 5, 1, 2);
     expect(result.time.samples).toBe(2);
-    expect(result.rounds).toEqual({ median: 2, max: 2 });
-    expect(result.restRequests.max).toBe(7);
-    expect(result.roundDetail).toEqual([['GET sync/Maps/pull-phone-team/Items'], ['POST api/Messages.json', 'POST sync/Maps/pull-phone-calls/Items']]);
-    expect(result.time.medianMs).toBeGreaterThanOrEqual(40);
+    expect(result.rounds).toEqual({ median: 1, max: 1 });
+    expect(result.restRequests.max).toBe(6);
+    expect(result.roundDetail).toEqual([['POST api/Messages.json', 'POST sync/Maps/pull-phone-calls/Items']]);
+    expect(result.time.medianMs).toBeGreaterThanOrEqual(20);
     expect(result.maxSegments).toEqual({ 'new call': 1 });
   });
 
@@ -171,7 +193,7 @@ describe('measuring the real handlers (20 ms REST latency)', () => {
 
 describe('cross-checking two ways of counting a call', () => {
   const row = (restRequests: number): OutcomeRow => ({
-    outcome: 'missed', lookup: false, team: 5, steps: ['incoming-call', 'wait-music', 'queue-result'], restRequests, lookups: 0, segments: { rest: 10, twiml: 0 }, texts: [],
+    outcome: 'missed', lookup: false, team: 5, steps: ['incoming-call', 'wait-music', 'queue-result'], restRequests, lookups: 0, segments: { rest: 10, twiml: 0 }, texts: [], syncOperations: 3,
   });
   it('agreeing counts give no differences; a differing one is named', () => {
     expect(compareOutcomes([row(14)], [row(14)])).toEqual([]);
