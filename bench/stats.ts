@@ -217,7 +217,7 @@ export function renderRoutes(cells: readonly RouteCell[], targets: ReadonlyMap<s
       });
       const requests = unique(row.map((c) => roundsText(c.restRequests))).join(', ');
       const check = targets.get(route);
-      const target = check === undefined ? '' : `${mark(row.every(check))} ${Math.max(...row.map((c) => c.rounds.max))} rounds`;
+      const target = check === undefined ? '' : `${mark(row.every(check))} ${Math.max(...row.map((c) => c.rounds.median))} rounds (median)`;
       rows.push([route, String(team), ...byQueue, requests, target]);
     }
   }

@@ -83,7 +83,7 @@ describe('report', () => {
       cell('bridge', 5, 1, 0),
     ], ROUTE_TARGETS);
     expect(lines[0]).toBe('| Route | Team | Queue 1: median / p95 ms · rounds | Queue 1000: median / p95 ms · rounds | REST requests | Target |');
-    expect(lines[2]).toBe('| sms-reply (STATUS) | 5 | 110 / 250 · 3 | 110 / 250 · 5 (*) | 3 | ❌ 5 rounds |');
+    expect(lines[2]).toBe('| sms-reply (STATUS) | 5 | 110 / 250 · 3 | 110 / 250 · 5 (*) | 3 | ❌ 5 rounds (median) |');
     expect(lines[3]).toBe('| bridge | 5 | 110 / 250 · 0 | – | 3 |  |');
     expect(lines[4]).toBe('\\* big queue');
   });
@@ -123,7 +123,7 @@ describe('report', () => {
 
 describe('command line', () => {
   it('defaults to the quick run at 100 ms latency and one process per CPU; --full and flags override', () => {
-    expect(parseArgs([], 2)).toMatchObject({ latencyMs: 100, reps: 5, processes: 2, full: false, worker: false, segmentsPerSecond: 1, senders: 1 });
+    expect(parseArgs([], 2)).toMatchObject({ latencyMs: 100, reps: 3, processes: 2, full: false, worker: false, segmentsPerSecond: 1, senders: 1 });
     expect(parseArgs(['--full'], 2)).toMatchObject({ reps: 20, full: true });
     expect(parseArgs(['--latency', '250', '--reps', '7', '--only', 'sms', '--senders', '3', '--sps', '10'], 2)).toMatchObject({ latencyMs: 250, reps: 7, only: 'sms', senders: 3, segmentsPerSecond: 10 });
     expect(() => parseArgs(['--latency', 'fast'])).toThrow(/--latency/);
