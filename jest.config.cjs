@@ -10,6 +10,9 @@ const shared = {
 /** @type {import('jest').Config} */
 module.exports = {
   testTimeout: 20000,
+  // Jest's default on 2 cores is one worker. Test files share no state (every server and stand-in listens on
+  // port 0, every simulator has its own clock), so two workers run side by side.
+  maxWorkers: 2,
   projects: [
     { ...shared, displayName: 'unit', roots: ['<rootDir>/tests/unit'] },
     {

@@ -50,17 +50,48 @@ export function isOurVoiceUrl(voiceUrl: string | null | undefined, path: string)
   }
 }
 
-/** `to` with the `paused` parameter of `from`, if any: re-running setup must not resume everyone. */
+/** `to` with the `paused` and `hours` parameters of `from`, if any: re-running setup must not resume or reopen anyone. */
 export function carryPaused(from: string | null | undefined, to: string): string {
   if (from === null || from === undefined) return to;
-  let value: string | null;
+  let source: URLSearchParams;
   try {
-    value = new URL(from).searchParams.get(PAUSED_PARAM);
+    source = new URL(from).searchParams;
   } catch {
     return to;
   }
-  if (value === null || value === '') return to;
   const url = new URL(to);
-  url.searchParams.set(PAUSED_PARAM, value);
+  for (const name of [PAUSED_PARAM, 'hours']) {
+    const value = source.get(name);
+    if (value !== null && value !== '') url.searchParams.set(name, value);
+  }
+  return url.toString();
+}
+
+/**
+ * A member's OPEN/CLOSED override of the business hours rides the same way (`hours=o.<until>.<tag>`, `c.` for
+ * closed; until in epoch seconds; the member as a tag): /incoming-call decides open or closed without a Sync read.
+ */
+export const HOURS_PARAM = 'hours';
+
+export interface HoursOverride {
+  open: boolean;
+  /** Epoch milliseconds. */
+  until: number;
+  /** The member's name. */
+  by: string;
+}
+
+export function overrideFrom(value: string | undefined, members: readonly Member[]): HoursOverride | undefined {
+  const match = /^([oc])\.(\d{1,12})\.([0-9a-f]{8})$/.exec(value ?? '');
+  if (match === null) return undefined;
+  const by = members.find((m) => memberTag(m.number) === match[3])?.name ?? 'a member';
+  return { open: match[1] === 'o', until: Number(match[2]) * 1000, by };
+}
+
+/** The voice URL with the override written into it, or the parameter dropped when there is none. */
+export function withOverride(voiceUrl: string, override: { open: boolean; until: number } | undefined, byNumber: string | undefined): string {
+  const url = new URL(voiceUrl);
+  if (override === undefined) url.searchParams.delete(HOURS_PARAM);
+  else url.searchParams.set(HOURS_PARAM, `${override.open ? 'o' : 'c'}.${Math.ceil(override.until / 1000)}.${memberTag(byNumber ?? '')}`);
   return url.toString();
 }

@@ -187,7 +187,8 @@ describe('/sms-reply: pulling a caller', () => {
     const last = await arrive(twilio, '+16175550199', { CallerName: 'LAST' });
     // An account's first claim also creates the outcomes map, once; this measures every later pull.
     twilio.setSyncItem(MAPS.outcomes, 'earlier-call', { outcome: 'missed' });
-    twilio.latencyMs = 10;
+    // Long enough that requests started together still overlap when two test workers share a busy machine.
+    twilio.latencyMs = 100;
     for (const body of [`Y ${last.reference}`, 'Y', 'N', 'STATUS']) {
       twilio.resetLog();
       const { twiml } = await invoke(handler, sms(ANN.number, body));
