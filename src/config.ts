@@ -4,6 +4,7 @@
  * down the safe path (voicemail) instead of failing.
  */
 import { toE164 } from './phone';
+import { isTimeZone, parseHolidays, parseOpenHours, Window } from './schedule';
 
 export interface Member {
   name: string;
@@ -18,6 +19,8 @@ export interface Keywords {
   commands: string[];
   pause: string[];
   resume: string[];
+  open: string[];
+  closed: string[];
 }
 
 export interface Prompts {
@@ -28,6 +31,7 @@ export interface Prompts {
   voicemailThanks: string;
   callbackConfirmation: string;
   unavailable: string;
+  closed: string;
 }
 
 export interface Config {
@@ -44,6 +48,14 @@ export interface Config {
   transcribeVoicemail: boolean;
   callerNameLookup: boolean;
   syncServiceSid: string;
+  /** Business hours; undefined: open around the clock (also when any of the hours settings cannot be read). */
+  openHours: Window[] | undefined;
+  /** `YYYY-MM-DD` dates, closed all day. */
+  holidays: string[];
+  /** IANA name the hours and holidays are read in. */
+  timeZone: string;
+  /** Hours settings that could not be read, so the hours are off: shown to members who ask for STATUS. */
+  unreadableHours: string[];
 }
 
 export interface ConfigProblem {
@@ -52,7 +64,8 @@ export interface ConfigProblem {
   message: string;
 }
 
-export type ConfigResult = { ok: true; config: Config } | { ok: false; problems: ConfigProblem[] };
+/** Warnings are values that could not be read and were replaced by a safe default: the product still works. */
+export type ConfigResult = { ok: true; config: Config; warnings: ConfigProblem[] } | { ok: false; problems: ConfigProblem[] };
 
 export type Env = Record<string, string | undefined>;
 
@@ -72,6 +85,8 @@ export const DEFAULT_KEYWORDS: Keywords = {
   commands: ['COMMANDS', 'MENU'],
   pause: ['OFF'],
   resume: ['ON'],
+  open: ['OPEN'],
+  closed: ['CLOSED'],
 };
 
 const KEYWORD_VARIABLES: Record<keyof Keywords, string> = {
@@ -81,6 +96,8 @@ const KEYWORD_VARIABLES: Record<keyof Keywords, string> = {
   commands: 'COMMANDS_KEYWORDS',
   pause: 'PAUSE_KEYWORDS',
   resume: 'RESUME_KEYWORDS',
+  open: 'OPEN_KEYWORDS',
+  closed: 'CLOSED_KEYWORDS',
 };
 
 export const DEFAULT_PROMPTS: Prompts = {
@@ -91,6 +108,7 @@ export const DEFAULT_PROMPTS: Prompts = {
   voicemailThanks: 'Thank you. We have your message and will get back to you soon. Goodbye.',
   callbackConfirmation: 'Thank you. We will call you back as soon as someone is free. Goodbye.',
   unavailable: 'Sorry, we cannot take your call right now.',
+  closed: 'Thanks for calling. We are closed right now, but we will get back to you. Please leave a message.',
 };
 
 const PROMPT_VARIABLES: Record<keyof Prompts, string> = {
@@ -101,17 +119,23 @@ const PROMPT_VARIABLES: Record<keyof Prompts, string> = {
   voicemailThanks: 'VOICEMAIL_THANKS_PROMPT',
   callbackConfirmation: 'CALLBACK_PROMPT',
   unavailable: 'UNAVAILABLE_PROMPT',
+  closed: 'CLOSED_PROMPT',
 };
 
 const DEFAULT_QUEUE_NAME = 'pull-phone';
 /** Twilio Sync addresses the account's default service by this name. */
 const DEFAULT_SYNC_SERVICE = 'default';
+const DEFAULT_TIME_ZONE = 'UTC';
 const MAX_PROMPT_LENGTH = 400;
 
 export function readConfig(env: Env): ConfigResult {
   const problems: ConfigProblem[] = [];
   const problem = (variable: string, message: string): void => {
     problems.push({ variable, message });
+  };
+  const warnings: ConfigProblem[] = [];
+  const warning = (variable: string, message: string): void => {
+    warnings.push({ variable, message });
   };
 
   const accountSid = required(env, 'ACCOUNT_SID', problem);
@@ -149,6 +173,7 @@ export function readConfig(env: Env): ConfigResult {
   if (syncServiceSid !== DEFAULT_SYNC_SERVICE && !/^IS[0-9a-f]{32}$/.test(syncServiceSid)) {
     problem('SYNC_SERVICE_SID', 'must be a Sync Service SID ("IS" and 32 hex digits), or unset to use the default service.');
   }
+  const hours = readHours(env, warning);
 
   if (problems.length > 0 || accountSid === undefined || authToken === undefined || twilioNumber === null) {
     return { ok: false, problems };
@@ -157,8 +182,9 @@ export function readConfig(env: Env): ConfigResult {
     ok: true,
     config: {
       accountSid, authToken, twilioNumber, members, queueName, keywords, prompts,
-      maxWaitSeconds, ringSeconds, voicemailMaxSeconds, transcribeVoicemail, callerNameLookup, syncServiceSid,
+      maxWaitSeconds, ringSeconds, voicemailMaxSeconds, transcribeVoicemail, callerNameLookup, syncServiceSid, ...hours,
     },
+    warnings,
   };
 }
 
@@ -199,6 +225,39 @@ function readMembers(env: Env, problem: Report): Member[] {
     problem('TEAM_MEMBERS', 'lists nobody: give at least one Name:+E164 entry.');
   }
   return members;
+}
+
+type Hours = Pick<Config, 'openHours' | 'holidays' | 'timeZone' | 'unreadableHours'>;
+
+/**
+ * OPEN_HOURS, TIMEZONE and HOLIDAYS. Business hours are a team-wide setting: if any of the three cannot be
+ * read, the hours are off and the phone stays open around the clock, because a typo must never send every
+ * caller to voicemail. Each unreadable value is a warning naming the part at fault.
+ */
+function readHours(env: Env, warning: Report): Hours {
+  const unreadable: string[] = [];
+  const off = 'so business hours are off and the phone stays open around the clock until it is fixed.';
+  const zoneRaw = (env.TIMEZONE ?? '').trim();
+  const timeZone = zoneRaw === '' || isTimeZone(zoneRaw) ? zoneRaw || DEFAULT_TIME_ZONE : undefined;
+  if (timeZone === undefined) {
+    unreadable.push('TIMEZONE');
+    warning('TIMEZONE', `"${zoneRaw.slice(0, 40)}" is not an IANA time zone name (e.g. America/Chicago, Europe/London), ${off}`);
+  }
+  const hoursRaw = (env.OPEN_HOURS ?? '').trim();
+  const openHours = hoursRaw === '' ? undefined : parseOpenHours(hoursRaw);
+  if (openHours?.ok === false) {
+    unreadable.push('OPEN_HOURS');
+    warning('OPEN_HOURS', `cannot be read: ${openHours.error}. Write e.g. Mon-Fri 09:00-17:00, Sat 10:00-14:00; ${off}`);
+  }
+  const holidays = parseHolidays(env.HOLIDAYS ?? '');
+  if (!holidays.ok) {
+    unreadable.push('HOLIDAYS');
+    warning('HOLIDAYS', `cannot be read: ${holidays.error}. Write comma-separated dates, e.g. 2026-12-25,2027-01-01; ${off}`);
+  }
+  if (unreadable.length > 0 || timeZone === undefined || !holidays.ok) {
+    return { openHours: undefined, holidays: [], timeZone: timeZone ?? DEFAULT_TIME_ZONE, unreadableHours: unreadable };
+  }
+  return { openHours: openHours?.ok === true ? openHours.value : undefined, holidays: holidays.value, timeZone, unreadableHours: [] };
 }
 
 function readKeywords(env: Env, problem: Report): Keywords {

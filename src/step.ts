@@ -47,6 +47,8 @@ export function defineStep<R extends VoiceResponse | MessagingResponse>(definiti
       answer(definition.fallback(url, event, 'misconfigured'));
       return;
     }
+    // A value replaced by its safe default still needs fixing: said on every invocation, so it shows in any log excerpt.
+    for (const warning of result.warnings) logError(definition.name, `configuration: ${warning.variable} ${warning.message}`);
     const { config } = result;
     let store: Store | undefined;
     // The client and store are made when a step first uses them, so steps without REST calls stay light.

@@ -2,10 +2,12 @@
  * What must outlive one invocation, kept in Twilio Sync maps (never in memory: many instances run).
  * - calls: a waiting caller's details by reference, for the texts about them.
  * - outcomes: each call's single outcome; creating the item is an atomic first-wins claim (54208 on a second try).
- * - team: members who paused their new-call texts.
+ * - team: members who paused their new-call texts, and a member's OPEN/CLOSED override of the business hours
+ *   (in the same map, so the one read that finds who paused also finds it).
  */
 import type { Caller } from './caller';
 import { Config } from './config';
+import type { Override } from './schedule';
 import { failureOf, TwilioClient } from './twilio-api';
 
 export const MAPS = { calls: 'pull-phone-calls', outcomes: 'pull-phone-outcomes', team: 'pull-phone-team' } as const;
@@ -24,6 +26,16 @@ export interface OutcomeRecord {
   seconds?: number;
 }
 
+/** Not a phone number, so it never collides with a paused member's key. */
+export const HOURS_OVERRIDE_KEY = 'hours-override';
+
+export interface TeamState {
+  /** Members (E.164) who texted OFF. */
+  paused: Set<string>;
+  /** A member's OPEN/CLOSED, as stored: it may have expired by now (schedule.ts hoursAt compares `until`). */
+  override: Override | undefined;
+}
+
 const ITEM_EXISTS = 54208;
 const NAME_TAKEN = 54301;
 const ONE_DAY = 86_400;
@@ -36,15 +48,31 @@ export class Store {
     this.service = client.sync.v1.services(config.syncServiceSid);
   }
 
-  /** Members (E.164) who texted OFF. One request: a team is far smaller than a page of 100. */
+  /** Members (E.164) who texted OFF. */
   async pausedMembers(): Promise<Set<string>> {
+    return (await this.teamState()).paused;
+  }
+
+  /** Who paused, and the hours override. One request: a team is far smaller than a page of 100. */
+  async teamState(): Promise<TeamState> {
     try {
       const page = await this.items(MAPS.team).page({ pageSize: 100 });
-      return new Set(page.instances.map((item) => item.key));
+      const override = page.instances.find((item) => item.key === HOURS_OVERRIDE_KEY)?.data as unknown;
+      return {
+        paused: new Set(page.instances.map((item) => item.key).filter((key) => key !== HOURS_OVERRIDE_KEY)),
+        override: isOverride(override) ? override : undefined,
+      };
     } catch (error) {
-      if (failureOf(error).status === 404) return new Set();
+      if (failureOf(error).status === 404) return { paused: new Set(), override: undefined };
       throw error;
     }
+  }
+
+  /** Replaces any earlier override. Sync deletes it after `ttlSeconds`; readers also compare `until` themselves. */
+  async setHoursOverride(override: Override, ttlSeconds: number): Promise<void> {
+    const ttl = Math.max(1, Math.ceil(ttlSeconds));
+    const created = await this.create(MAPS.team, HOURS_OVERRIDE_KEY, override, ttl);
+    if (!created) await this.items(MAPS.team)(HOURS_OVERRIDE_KEY).update({ data: override, ttl });
   }
 
   async setPaused(number: string, paused: boolean): Promise<void> {
@@ -145,6 +173,12 @@ function isCallRecord(data: unknown): data is CallRecord {
   if (typeof data !== 'object' || data === null) return false;
   const r = data as Record<string, unknown>;
   return typeof r.callSid === 'string' && typeof r.reference === 'string' && typeof r.place === 'string';
+}
+
+function isOverride(data: unknown): data is Override {
+  if (typeof data !== 'object' || data === null) return false;
+  const r = data as Record<string, unknown>;
+  return typeof r.open === 'boolean' && typeof r.until === 'number' && Number.isFinite(r.until) && typeof r.by === 'string';
 }
 
 function isOutcomeRecord(data: unknown): data is OutcomeRecord {
