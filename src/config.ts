@@ -227,14 +227,21 @@ function readMembers(env: Env, problem: Report): Member[] {
   return members;
 }
 
-type Hours = Pick<Config, 'openHours' | 'holidays' | 'timeZone' | 'unreadableHours'>;
+export type BusinessHours = Pick<Config, 'openHours' | 'holidays' | 'timeZone' | 'unreadableHours'>;
+
+/** The hours settings alone, for the doctor, which describes them even when the rest of the configuration is broken. */
+export function readBusinessHours(env: Env): { hours: BusinessHours; warnings: ConfigProblem[] } {
+  const warnings: ConfigProblem[] = [];
+  const hours = readHours(env, (variable, message) => { warnings.push({ variable, message }); });
+  return { hours, warnings };
+}
 
 /**
  * OPEN_HOURS, TIMEZONE and HOLIDAYS. Business hours are a team-wide setting: if any of the three cannot be
  * read, the hours are off and the phone stays open around the clock, because a typo must never send every
  * caller to voicemail. Each unreadable value is a warning naming the part at fault.
  */
-function readHours(env: Env, warning: Report): Hours {
+function readHours(env: Env, warning: Report): BusinessHours {
   const unreadable: string[] = [];
   const off = 'so business hours are off and the phone stays open around the clock until it is fixed.';
   const zoneRaw = (env.TIMEZONE ?? '').trim();

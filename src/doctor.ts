@@ -4,7 +4,8 @@
  * by tools/doctor.ts and passed in, so every finding is tested on crafted input.
  * Findings never quote a secret or a member's number; each says what to change.
  */
-import { DEFAULT_KEYWORDS, Env, readConfig } from './config';
+import { DEFAULT_KEYWORDS, Env, readBusinessHours, readConfig } from './config';
+import { describeSchedule } from './schedule';
 import { TRANSCRIBABLE } from './voicemail';
 
 export type Level = 'error' | 'warning';
@@ -80,6 +81,8 @@ export function diagnose(shell: Env, facts: ProjectFacts): Finding[] {
 
   const result = readConfig(env);
   if (!result.ok) for (const p of result.problems) add('error', p.variable, p.message);
+  // Deployed, unreadable hours leave the phone open around the clock: not what was meant, so fix it before deploying.
+  for (const w of result.ok ? result.warnings : readBusinessHours(env).warnings) add('error', w.variable, w.message);
 
   checkDotenv(shell, facts.dotenv, add);
   checkKeywords(env, add);
@@ -191,6 +194,20 @@ function checkPackage(packageJson: unknown, add: Add): void {
   if (typeof deps.twilio !== 'string') {
     add('error', 'package.json', 'has no twilio in "dependencies": the functions load it at run time and Twilio installs only dependencies. Move it from devDependencies.');
   }
+}
+
+/**
+ * The business hours as the deployed functions will understand them, at `now`:
+ * "Business hours: open now, until 17:00 America/Chicago; next holiday 2026-12-25".
+ * A member's OPEN/CLOSED lives in Sync and is not seen from here.
+ */
+export function scheduleLine(env: Env, now: number): string {
+  const { hours } = readBusinessHours(env);
+  if (hours.unreadableHours.length > 0) {
+    return `Business hours: off, open around the clock (${hours.unreadableHours.join(', ')} cannot be read: see below).`;
+  }
+  if (hours.openHours === undefined && hours.holidays.length === 0) return 'Business hours: none set (OPEN_HOURS), open around the clock.';
+  return `Business hours: ${describeSchedule({ windows: hours.openHours, holidays: hours.holidays, timeZone: hours.timeZone }, now)}.`;
 }
 
 /** The doctor's report: one line a finding, then a verdict. */

@@ -6,7 +6,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { diagnose, formatFindings, MUSIC_ASSET, parseDotenv, ProjectFacts } from '../src/doctor';
+import { diagnose, effectiveEnv, formatFindings, MUSIC_ASSET, parseDotenv, ProjectFacts, scheduleLine } from '../src/doctor';
 import { Env } from '../src/config';
 
 export function gatherFacts(root: string): ProjectFacts {
@@ -26,9 +26,12 @@ export function gatherFacts(root: string): ProjectFacts {
   };
 }
 
-export function runDoctor(root: string, shell: Env, print: (line: string) => void): number {
-  const findings = diagnose(shell, gatherFacts(root));
+export function runDoctor(root: string, shell: Env, print: (line: string) => void, now = Date.now()): number {
+  const facts = gatherFacts(root);
+  const findings = diagnose(shell, facts);
   print('Pull Phone doctor: checking .env, the build and package.json before deploy.');
+  print('');
+  print(scheduleLine(effectiveEnv(shell, facts.dotenv), now));
   print('');
   for (const line of formatFindings(findings)) print(line);
   return findings.some((f) => f.level === 'error') ? 1 : 0;
