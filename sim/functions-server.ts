@@ -3,6 +3,7 @@
  * twilio-run runs in its own process group (so stopping it stops everything it started), in-process
  * (`--no-fork-process`: no process start per request) and without its per-request module reload
  * (`--no-live`): that reload would drop the `twilio` module the loopback preload patched.
+ * A second preload (virtual-time.cjs) makes the functions' clock the simulator's virtual one.
  */
 import { ChildProcess, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -55,8 +56,10 @@ export async function startFunctionsServer(options: FunctionsServerOptions): Pro
     env: {
       PATH: process.env.PATH ?? '/usr/bin:/bin',
       HOME: dir,
-      NODE_OPTIONS: `--require ${join(root, 'sim', 'twilio-loopback.cjs')}`,
+      NODE_OPTIONS: `--require ${join(root, 'sim', 'twilio-loopback.cjs')} --require ${join(root, 'sim', 'virtual-time.cjs')}`,
       PULL_PHONE_TWILIO_URL: options.twilioUrl,
+      // The functions read the simulator's virtual clock (business hours over a simulated day).
+      PULL_PHONE_SIMULATED_TIME: '1',
     },
   });
   let output = '';
