@@ -42,7 +42,6 @@ export const handler = defineStep({
         return response;
       case 'commands':
         response.message(replies.commands(keywords));
-        response.message(replies.hoursCommands(keywords));
         return response;
       case 'open':
       case 'closed':

@@ -65,10 +65,15 @@ export const replies = {
     );
     return waitingList(total, entries, (more) => `${more}.`, prefix);
   },
-  hoursCommands: (k: Keywords): string =>
-    fit('', `${k.open[0]}/${k.closed[0]}: open or close the phone until its next scheduled change (closed: callers go to voicemail).`),
-  commands: (k: Keywords): string =>
-    fit('', `${k.accept[0]} [ref]: take a call. ${k.voicemail[0]} [ref]: voicemail. ${k.status[0]}: who waits. ${k.pause[0]}/${k.resume[0]}: pause/resume texts. ${k.commands[0]}: this list.`),
+
+  /** One segment: OPEN/CLOSED are listed when they fit, as they do with the default keywords (not with the longest). */
+  commands: (k: Keywords): string => {
+    const hours = ` ${k.open[0]}/${k.closed[0]}: open/close the phone.`;
+    const text = (more: string): string =>
+      toGsm7(`${k.accept[0]} [ref]: take a call. ${k.voicemail[0]} [ref]: voicemail. ${k.status[0]}: who waits. ${k.pause[0]}/${k.resume[0]}: pause/resume texts.${more} ${k.commands[0]}: this list.`);
+    const full = text(hours);
+    return full.length <= SEGMENT_LENGTH ? full : fit('', text(''));
+  },
   unknown: (k: Keywords): string =>
     fit('', `Not understood. Reply ${k.accept[0]} or ${k.accept[0]} 1234 to take a call, ${k.voicemail[0]} 1234 for voicemail, ${k.status[0]} for the list, ${k.commands[0]} for more.`),
   paused: (k: Keywords): string => fit('', `Paused: you will get no new-call texts until you reply ${k.resume[0]}. You can still take calls.`),

@@ -194,10 +194,10 @@ describe('OPEN, CLOSED and STATUS by SMS', () => {
     }
   });
 
-  it('COMMANDS lists OPEN and CLOSED in a second text', async () => {
+  it('COMMANDS lists OPEN and CLOSED, in the one text', async () => {
     const { twiml } = await invoke(smsReply, sms(ANN.number, 'commands'), HOURS_ENV);
-    const bodies = texts(twiml).map((t) => t.body);
-    expect(bodies).toHaveLength(2);
-    expect(bodies[1]).toMatch(/^OPEN\/CLOSED: open or close the phone/);
+    expect(texts(twiml).map((t) => t.body)).toEqual([
+      'Y (ref): take a call. N (ref): voicemail. STATUS: who waits. OFF/ON: pause/resume texts. OPEN/CLOSED: open/close the phone. COMMANDS: this list.',
+    ]);
   });
 });
