@@ -254,12 +254,12 @@ function readHours(env: Env, warning: Report): BusinessHours {
   const openHours = hoursRaw === '' ? undefined : parseOpenHours(hoursRaw);
   if (openHours?.ok === false) {
     unreadable.push('OPEN_HOURS');
-    warning('OPEN_HOURS', `cannot be read: ${openHours.error}. Write e.g. Mon-Fri 09:00-17:00, Sat 10:00-14:00; ${off}`);
+    warning('OPEN_HOURS', `cannot be read: ${openHours.error}, ${off} Write e.g. Mon-Fri 09:00-17:00, Sat 10:00-14:00.`);
   }
   const holidays = parseHolidays(env.HOLIDAYS ?? '');
   if (!holidays.ok) {
     unreadable.push('HOLIDAYS');
-    warning('HOLIDAYS', `cannot be read: ${holidays.error}. Write comma-separated dates, e.g. 2026-12-25,2027-01-01; ${off}`);
+    warning('HOLIDAYS', `cannot be read: ${holidays.error}, ${off} Write comma-separated dates, e.g. 2026-12-25,2027-01-01.`);
   }
   if (unreadable.length > 0 || timeZone === undefined || !holidays.ok) {
     return { openHours: undefined, holidays: [], timeZone: timeZone ?? DEFAULT_TIME_ZONE, unreadableHours: unreadable };
