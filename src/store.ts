@@ -68,7 +68,10 @@ export class Store {
     }
   }
 
-  /** Replaces any earlier override. Sync deletes it after `ttlSeconds`; readers also compare `until` themselves. */
+  /**
+   * Replaces any earlier override. Sync deletes it roughly `ttlSeconds` later: its TTL is documented as approximate
+   * (twilio.com/docs/sync/objects-ttl), so readers compare `until` themselves and the TTL only clears the map.
+   */
   async setHoursOverride(override: Override, ttlSeconds: number): Promise<void> {
     const ttl = Math.max(1, Math.ceil(ttlSeconds));
     const created = await this.create(MAPS.team, HOURS_OVERRIDE_KEY, override, ttl);
