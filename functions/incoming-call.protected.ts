@@ -14,7 +14,7 @@ import { maskNumber } from '../src/phone';
 import { callReference } from '../src/reference';
 import { apologiseToVoicemail, defineStep, Step, voiceResponse } from '../src/step';
 import { CallRecord } from '../src/store';
-import { textMembers, within } from '../src/team';
+import { textedSummary, TextResult, textMembers, within } from '../src/team';
 import { describeFailure } from '../src/twilio-api';
 import { fromNumber, param, sidParam, WebhookEvent } from '../src/webhook';
 
@@ -53,13 +53,14 @@ export const handler = defineStep({
 
     const paused = team.paused;
     const notified = step.config.members.filter((m) => !paused.has(m.number));
-    await within(step, 'texting the team', NOTIFY_MS, Promise.all([
-      textMembers(step, notified, newCallText(caller, step.config.keywords)),
+    const [texted] = await within<[TextResult | undefined, unknown]>(step, 'texting the team', NOTIFY_MS, Promise.all([
+      textMembers(step, notified, newCallText(caller, step.config.keywords), `caller ${caller.reference}`),
       step.store.saveCall(caller).catch((error: unknown) => {
         logError(step.name, `saving caller ${caller.reference} failed (${describeFailure(error)})`);
       }),
-    ]), undefined);
-    logInfo(step.name, `caller ${caller.reference} (${maskNumber(number)}) queued; ${notified.length} of ${step.config.members.length} members texted`);
+    ]), [undefined, undefined]);
+    const pausedCount = step.config.members.length - notified.length;
+    logInfo(step.name, `caller ${caller.reference} (${maskNumber(number)}) queued; ${textedSummary(texted, notified.length)}${pausedCount === 0 ? '' : ` (${pausedCount} paused)`}`);
 
     const response = voiceResponse();
     response.enqueue(

@@ -15,6 +15,7 @@ import { findQueueSid, pullCaller, waitingCallers, WaitingCaller } from '../src/
 import { defineStep, messagingResponse, MessagingResponse, Step } from '../src/step';
 import { CallRecord, OutcomeRecord } from '../src/store';
 import { callerDetails, memberByNumber, SYNC_READ_MS, within } from '../src/team';
+import { failureKind } from '../src/twilio-api';
 import { param } from '../src/webhook';
 
 /** Callers named in a list reply; more would not fit one text. */
@@ -59,9 +60,9 @@ export const handler = defineStep({
     }
   },
   // Misconfigured: we cannot tell members from strangers, so nobody is answered (the log says what to fix).
-  fallback: (_url, _event, why) => {
+  fallback: (_url, _event, why, error) => {
     const response = messagingResponse();
-    if (why === 'failed') response.message(replies.tryAgain());
+    if (why === 'failed') response.message(replies.tryAgain(failureKind(error)));
     return response;
   },
 });

@@ -6,7 +6,7 @@
 import { logInfo } from '../src/log';
 import { notices } from '../src/messages';
 import { defineStep, voiceResponse } from '../src/step';
-import { callerDetails, textMembers } from '../src/team';
+import { callerDetails, textedSummary, textMembers } from '../src/team';
 import { awaitsTranscription } from '../src/voicemail';
 import { fromNumber, numberParam, param, sidParam } from '../src/webhook';
 
@@ -35,8 +35,9 @@ export const handler = defineStep({
     if (first) {
       const text = transcriptionStatus === 'completed' ? param(event, 'TranscriptionText') : undefined;
       const length = isTranscription && outcome?.outcome === 'voicemail' ? outcome.seconds ?? seconds : seconds;
-      await textMembers(step, step.config.members, lost ? notices.voicemailLost(caller) : notices.voicemail(caller, length, recordingUrl, text));
-      logInfo(step.name, `voicemail from caller ${caller.reference} reported`);
+      const texted = await textMembers(step, step.config.members,
+        lost ? notices.voicemailLost(caller) : notices.voicemail(caller, length, recordingUrl, text), `caller ${caller.reference}`);
+      logInfo(step.name, `voicemail from caller ${caller.reference} reported; ${textedSummary(texted, step.config.members.length)}`);
     }
     return voiceResponse();
   },

@@ -59,6 +59,15 @@ export interface StandInOptions {
   now?: () => number;
 }
 
+export interface MessagingServiceState {
+  sid: string;
+  friendlyName: string;
+  useInboundWebhookOnNumber: boolean;
+  inboundRequestUrl: string | null;
+  /** E.164 numbers in the service's sender pool. */
+  numbers: string[];
+}
+
 export type DequeueListener = (callSid: string, url: string, method: string) => void;
 /** Told of every text the API accepted, as the phone network would deliver it. */
 export type MessageListener = (message: SentMessage) => void;
@@ -296,8 +305,55 @@ export class TwilioStandIn {
     if (host === 'sync.twilio.com' && (m = /^\/v1\/Services\/([^/]+)\/Maps(?:\/([^/]+)(?:\/Items(?:\/([^/]+))?)?)?$/.exec(path)) !== null) {
       return this.syncRoute(method, m[2], path.includes('/Items') ? (m[3] ?? '') : undefined, p);
     }
+    const settings = this.accountRoute(method, host, path, p);
+    if (settings !== undefined) return settings;
     return [404, twilioError(404, 20404, `The stand-in does not serve ${method} ${host}${path}`)];
   }
+
+  // ---- Account settings the doctor and setup read (issue 13): Messaging Services and Sync services. ----
+  /** Messaging Services by SID, with the numbers in each one's sender pool. */
+  readonly messagingServices = new Map<string, MessagingServiceState>();
+  /** Sync services that exist ('default' is the account's default service); reading another one is a 404. */
+  readonly syncServices = new Set<string>(['default']);
+
+  private accountRoute(method: string, host: string, path: string, p: Record<string, string>): [number, unknown] | undefined {
+    if (method !== 'GET') return undefined;
+    const meta = (key: string): Record<string, unknown> => ({
+      key, page: 0, page_size: pageSize(p, 1000), first_page_url: '', previous_page_url: null, next_page_url: null, url: '',
+    });
+    const notFound: [number, unknown] = [404, twilioError(404, 20404, 'The requested resource was not found')];
+    let m: RegExpExecArray | null;
+    if (host === 'messaging.twilio.com') {
+      if (path === '/v1/Services') return [200, { services: [...this.messagingServices.values()].map((s) => this.messagingServiceJson(s)), meta: meta('services') }];
+      if ((m = /^\/v1\/Services\/(MG\w+)$/.exec(path)) !== null) {
+        const service = this.messagingServices.get(m[1] ?? '');
+        return service === undefined ? notFound : [200, this.messagingServiceJson(service)];
+      }
+      if ((m = /^\/v1\/Services\/(MG\w+)\/PhoneNumbers$/.exec(path)) !== null) {
+        const service = this.messagingServices.get(m[1] ?? '');
+        if (service === undefined) return notFound;
+        const list = service.numbers.map((number, i) => ({
+          sid: `PN${String(i).padStart(32, '0')}`, service_sid: service.sid, account_sid: this.options.accountSid, phone_number: number, country_code: 'US', capabilities: ['SMS', 'Voice'],
+        }));
+        return [200, { phone_numbers: list, meta: meta('phone_numbers') }];
+      }
+    }
+    if (host === 'sync.twilio.com' && (m = /^\/v1\/Services\/([^/]+)$/.exec(path)) !== null) {
+      const sid = m[1] ?? '';
+      return this.syncServices.has(sid)
+        ? [200, { sid: sid === 'default' ? `IS${'0'.repeat(32)}` : sid, unique_name: sid === 'default' ? 'default' : null, friendly_name: null, account_sid: this.options.accountSid }]
+        : notFound;
+    }
+    return undefined;
+  }
+
+  private messagingServiceJson(s: MessagingServiceState): Record<string, unknown> {
+    return {
+      sid: s.sid, account_sid: this.options.accountSid, friendly_name: s.friendlyName,
+      use_inbound_webhook_on_number: s.useInboundWebhookOnNumber, inbound_request_url: s.inboundRequestUrl,
+    };
+  }
+  // ---- End of account settings. ----
 
   private createMessage(p: Record<string, string>): [number, unknown] {
     const to = p.To ?? '';

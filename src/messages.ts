@@ -1,6 +1,7 @@
 /** Every text a team member receives. Each fits one SMS segment; see sms-text.ts. */
 import { Caller, describeCaller } from './caller';
 import { Keywords, Member } from './config';
+import type { FailureKind } from './twilio-api';
 import { fit, clip, cleanLabel, toGsm7, SEGMENT_LENGTH } from './sms-text';
 
 type CallerInfo = Pick<Caller, 'name' | 'number' | 'place' | 'reference'>;
@@ -78,7 +79,15 @@ export const replies = {
     fit('', `Not understood. Reply ${k.accept[0]} or ${k.accept[0]} 1234 to take a call, ${k.voicemail[0]} 1234 for voicemail, ${k.status[0]} for the list, ${k.commands[0]} for more.`),
   paused: (k: Keywords): string => fit('', `Paused: you will get no new-call texts until you reply ${k.resume[0]}. You can still take calls.`),
   resumed: (): string => 'Resumed: you will be texted about new calls again.',
-  tryAgain: (): string => 'Sorry, Twilio did not answer in time. Please send that again.',
+  /** The member's command failed; only a time-out is called one. */
+  tryAgain: (kind: FailureKind): string => {
+    switch (kind) {
+      case 'time-out': return 'Sorry, Twilio did not answer in time. Please send that again.';
+      case 'network': return 'Sorry, Pull Phone could not reach Twilio just now. Please send that again in a minute.';
+      case 'twilio': return 'Sorry, Twilio could not do that just now. Please send that again; if it keeps failing, tell whoever runs Pull Phone.';
+      case 'other': return 'Sorry, something went wrong on our side. Please send that again.';
+    }
+  },
 };
 
 /**

@@ -6,12 +6,13 @@ import type { Context, ServerlessCallback, ServerlessFunctionSignature } from '@
 // The TwiML builders alone, not the whole SDK: they load in a tenth of the time (see twilio-api.ts).
 import TwimlVoiceResponse from 'twilio/lib/twiml/VoiceResponse';
 import TwimlMessagingResponse from 'twilio/lib/twiml/MessagingResponse';
-import { Config, Env, readConfig } from './config';
+import { Config, ConfigProblem, Env, readConfig } from './config';
 import { logError } from './log';
 import { Store } from './store';
 import { describeFailure, twilioClient, TwilioClient } from './twilio-api';
 import { stepUrl } from './urls';
-import { WebhookEvent } from './webhook';
+import { sidParam, WebhookEvent } from './webhook';
+import { callReference } from './reference';
 
 export type VoiceResponse = TwimlVoiceResponse;
 export type MessagingResponse = TwimlMessagingResponse;
@@ -31,7 +32,7 @@ interface StepDefinition<R> {
   name: string;
   run: (step: Step, event: WebhookEvent) => Promise<R> | R;
   /** What Twilio gets when the configuration is unusable or the step failed: always a safe answer. */
-  fallback: (url: Step['url'], event: WebhookEvent, why: 'misconfigured' | 'failed') => R;
+  fallback: (url: Step['url'], event: WebhookEvent, why: 'misconfigured' | 'failed', error?: unknown) => R;
 }
 
 export function defineStep<R extends VoiceResponse | MessagingResponse>(definition: StepDefinition<R>): Handler {
@@ -42,13 +43,11 @@ export function defineStep<R extends VoiceResponse | MessagingResponse>(definiti
       callback(null, response);
     };
     const result = readConfig(environmentOf(context));
+    logConfigProblems(definition.name, result.problems);
     if (!result.ok) {
-      for (const problem of result.problems) logError(definition.name, `configuration: ${problem.variable} ${problem.message}`);
       answer(definition.fallback(url, event, 'misconfigured'));
       return;
     }
-    // A value replaced by its safe default still needs fixing: said on every invocation, so it shows in any log excerpt.
-    for (const warning of result.warnings) logError(definition.name, `configuration: ${warning.variable} ${warning.message}`);
     const { config } = result;
     let store: Store | undefined;
     // The client and store are made when a step first uses them, so steps without REST calls stay light.
@@ -67,10 +66,31 @@ export function defineStep<R extends VoiceResponse | MessagingResponse>(definiti
     Promise.resolve()
       .then(() => definition.run(step, event))
       .then(answer, (error: unknown) => {
-      logError(definition.name, `failed (${describeFailure(error)}); answering with the safe fallback`);
-      answer(definition.fallback(url, event, 'failed'));
+      // The call's reference (not its number) lets the log line be matched with the team's texts.
+      const callSid = sidParam(event, 'CallSid', 'CA');
+      const about = callSid === undefined ? '' : ` for caller ${callReference(callSid)}`;
+      logError(definition.name, `failed${about} (${describeFailure(error)}); answering with the safe fallback`);
+      answer(definition.fallback(url, event, 'failed', error));
     });
   };
+}
+
+/**
+ * Problems that stop the product are logged on every invocation (each caller is affected); an ignored
+ * optional value once per warm instance, so a typo does not fill the log. This set only spares the log:
+ * a fresh instance logs it again, which is what should happen.
+ */
+const loggedOnce = new Set<string>();
+function logConfigProblems(stepName: string, problems: readonly ConfigProblem[]): void {
+  for (const problem of problems) {
+    const line = `configuration: ${problem.variable} ${problem.message}`;
+    if (problem.stops) {
+      logError(stepName, line);
+    } else if (!loggedOnce.has(line)) {
+      loggedOnce.add(line);
+      logError(stepName, line);
+    }
+  }
 }
 
 function environmentOf(context: Context<Env>): Env {

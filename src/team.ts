@@ -8,16 +8,39 @@ import { Step } from './step';
 import { CallRecord, OutcomeRecord } from './store';
 import { describeFailure } from './twilio-api';
 
-export async function textMembers(step: Step, members: readonly Member[], body: string): Promise<void> {
+export interface TextResult {
+  /** How many members Twilio accepted a text for. */
+  sent: number;
+  /** Each distinct cause of a failed send (describeFailure), for the step's summary line. */
+  causes: string[];
+}
+
+/**
+ * Through the Messaging Service when MESSAGING_SERVICE_SID is set (its registered sender pool),
+ * else from the Twilio number. `about` names the call in the log (e.g. "caller 4821").
+ */
+export async function textMembers(step: Step, members: readonly Member[], body: string, about?: string): Promise<TextResult> {
+  const { messagingServiceSid, twilioNumber } = step.config;
+  const sender = messagingServiceSid === undefined ? { from: twilioNumber } : { messagingServiceSid };
   const results = await Promise.allSettled(
-    members.map((member) => step.client.messages.create({ to: member.number, from: step.config.twilioNumber, body })),
+    members.map((member) => step.client.messages.create({ to: member.number, ...sender, body })),
   );
+  const causes = new Set<string>();
   results.forEach((result, i) => {
     // An opted-out member (21610), a bad number or an API error is logged and the others still get their text.
     if (result.status === 'rejected') {
-      logError(step.name, `text to ${maskNumber(members[i]?.number)} failed (${describeFailure(result.reason)})`);
+      const cause = describeFailure(result.reason);
+      causes.add(cause);
+      logError(step.name, `text to ${maskNumber(members[i]?.number)}${about === undefined ? '' : ` about ${about}`} failed (${cause})`);
     }
   });
+  return { sent: results.filter((r) => r.status === 'fulfilled').length, causes: [...causes] };
+}
+
+/** "2 of 2 members texted", or "0 of 2 members texted: ENOTFOUND api.twilio.com": always the true count. */
+export function textedSummary(result: TextResult | undefined, total: number): string {
+  if (result === undefined) return `texts to ${total} member${total === 1 ? '' : 's'} still unconfirmed when the step moved on`;
+  return `${result.sent} of ${total} members texted${result.causes.length === 0 ? '' : `: ${result.causes.join('; ')}`}`;
 }
 
 /** How long a step waits for a Sync read it can do without (details, an outcome) before going on. */
@@ -78,8 +101,8 @@ export async function reportOutcome(
   }
   const caller = await details;
   if (claimed) {
-    await textMembers(step, step.config.members, text(caller));
-    logInfo(step.name, `caller ${caller.reference}: ${outcome.outcome}, team told`);
+    const texted = await textMembers(step, step.config.members, text(caller), `caller ${caller.reference}`);
+    logInfo(step.name, `caller ${caller.reference}: ${outcome.outcome}; ${textedSummary(texted, step.config.members.length)}`);
   }
   return claimed;
 }

@@ -188,7 +188,9 @@ describe('OPEN, CLOSED and STATUS by SMS', () => {
       twilio.faults = (r) => (r.host === 'sync.twilio.com' ? { status: 503 } : undefined);
       at(chicago(5, '10:00'));
       const { twiml } = await invoke(smsReply, sms(ANN.number, 'CLOSED'), HOURS_ENV);
-      expect(texts(twiml)).toEqual([{ to: undefined, body: 'Sorry, Twilio did not answer in time. Please send that again.' }]);
+      const sent = texts(twiml);
+      expect(sent.map((t) => t.to)).toEqual([undefined]);
+      expect(sent[0]?.body).toMatch(/^Sorry, Twilio .*Please send that again/);
     } finally {
       errors.mockRestore();
     }
