@@ -4,7 +4,7 @@
  * down the safe path (voicemail) instead of failing.
  */
 import { toE164 } from './phone';
-import { isTimeZone, parseHolidays, parseOpenHours, Window } from './schedule';
+import { parseHolidays, parseOpenHours, Window } from './schedule';
 
 export interface Member {
   name: string;
@@ -52,12 +52,16 @@ export interface Config {
   openHours: Window[] | undefined;
   /** `YYYY-MM-DD` dates, closed all day. */
   holidays: string[];
-  /** IANA name the hours and holidays are read in. */
-  timeZone: string;
   /** Hours settings that could not be read, so the hours are off: shown to members who ask for STATUS. */
   unreadableHours: string[];
   /** When set, team notices go out through this Messaging Service (its sender pool) instead of from twilioNumber. */
   messagingServiceSid?: string;
+  /** Keys the voicemail links; when unset they are keyed from the auth token. Changing it revokes every link. */
+  linkSecret: string | undefined;
+  /** How long a voicemail link works, and how long the page's data is kept in Sync. */
+  voicemailLinkDays: number;
+  /** IANA time zone the team reads times in (voicemail page, business hours). */
+  timeZone: string;
 }
 
 export interface ConfigProblem {
@@ -133,7 +137,6 @@ const PROMPT_VARIABLES: Record<keyof Prompts, string> = {
 const DEFAULT_QUEUE_NAME = 'pull-phone';
 /** Twilio Sync addresses the account's default service by this name. */
 const DEFAULT_SYNC_SERVICE = 'default';
-const DEFAULT_TIME_ZONE = 'UTC';
 const MAX_PROMPT_LENGTH = 400;
 
 /** The variables without which nothing can work; any other problem only costs its own setting. */
@@ -183,6 +186,12 @@ export function readConfig(env: Env): ConfigResult {
   const messagingServiceSid = optional.sid('MESSAGING_SERVICE_SID', 'MG', 'a Messaging Service SID', '') || undefined;
   const keywords = readKeywords(get, ignore);
   const prompts = readPrompts(get, ignore);
+  // Too short a secret keys nothing: links stay keyed from AUTH_TOKEN (the doctor says so) rather than stopping calls.
+  const linkSecret = optional.custom<string | undefined>('LINK_SECRET', undefined, (raw) => (raw.length >= 16
+    ? { value: raw }
+    : { problem: 'must be at least 16 characters (e.g. `openssl rand -hex 32`), or unset to key links from AUTH_TOKEN.' }));
+  const voicemailLinkDays = optional.integer('VOICEMAIL_LINK_DAYS', 30, 1, 365, 'days');
+  // TIMEZONE is read with the business hours: an unreadable one also turns the hours off (the phone stays open).
   const hours = readHours(get, ignore);
   // ---- End of optional settings. ----
 
@@ -194,7 +203,8 @@ export function readConfig(env: Env): ConfigResult {
     problems,
     config: {
       accountSid, authToken, twilioNumber, members, queueName, keywords, prompts,
-      maxWaitSeconds, ringSeconds, voicemailMaxSeconds, transcribeVoicemail, callerNameLookup, syncServiceSid, ...hours,
+      maxWaitSeconds, ringSeconds, voicemailMaxSeconds, transcribeVoicemail, callerNameLookup, syncServiceSid,
+      linkSecret, voicemailLinkDays, ...hours,
       ...(messagingServiceSid === undefined ? {} : { messagingServiceSid }),
     },
   };
@@ -289,10 +299,11 @@ function readHours(get: (variable: string) => string, ignore: Report): BusinessH
   const unreadable: string[] = [];
   const off = 'so business hours are off and the phone stays open around the clock until it is fixed.';
   const zoneRaw = get('TIMEZONE');
-  const timeZone = zoneRaw === '' || isTimeZone(zoneRaw) ? zoneRaw || DEFAULT_TIME_ZONE : undefined;
+  const zone = zoneRaw === '' ? { value: DEFAULT_TIME_ZONE } : readTimeZone(zoneRaw);
+  const timeZone = 'value' in zone ? zone.value : undefined;
   if (timeZone === undefined) {
     unreadable.push('TIMEZONE');
-    ignore('TIMEZONE', `"${zoneRaw.slice(0, 40)}" is not an IANA time zone name (e.g. America/Chicago, Europe/London), ${off}`);
+    ignore('TIMEZONE', `"${zoneRaw.slice(0, 40)}" is not an IANA time zone name (e.g. America/Chicago, Europe/London), ${off} Other times are shown in ${DEFAULT_TIME_ZONE}.`);
   }
   const hoursRaw = get('OPEN_HOURS');
   const openHours = hoursRaw === '' ? undefined : parseOpenHours(hoursRaw);
@@ -325,11 +336,11 @@ function optionalReaders(get: (variable: string) => string, ignore: Report) {
   };
   return {
     custom,
-    integer: (variable: string, fallback: number, min: number, max: number): number => custom<number>(variable, fallback, (raw) => {
+    integer: (variable: string, fallback: number, min: number, max: number, unit = 'seconds'): number => custom<number>(variable, fallback, (raw) => {
       const value = Number(raw);
       return Number.isInteger(value) && value >= min && value <= max
         ? { value }
-        : { problem: `must be a whole number of seconds from ${min} to ${max}.` };
+        : { problem: `must be a whole number of ${unit} from ${min} to ${max}.` };
     }),
     boolean: (variable: string, fallback: boolean): boolean => custom<boolean>(variable, fallback, (raw) => {
       const word = raw.toLowerCase();
@@ -411,4 +422,15 @@ function readPrompts(get: (variable: string) => string, ignore: Report): Prompts
     prompts[key] = raw;
   }
   return prompts;
+}
+
+export const DEFAULT_TIME_ZONE = 'UTC';
+
+/** An IANA name, in the spelling Intl resolves it to; the runtime's time zone data handles daylight saving. */
+function readTimeZone(raw: string): { value: string } | { problem: string } {
+  try {
+    return { value: new Intl.DateTimeFormat('en-US', { timeZone: raw }).resolvedOptions().timeZone };
+  } catch {
+    return { problem: 'must be an IANA time zone name such as America/New_York or Europe/Berlin.' };
+  }
 }
