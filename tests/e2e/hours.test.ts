@@ -25,6 +25,7 @@ beforeAll(async () => {
   world = await World.start({
     root: join(__dirname, '..', '..'),
     members: [ANN, BOB],
+    virtualClock: true,
     env: { OPEN_HOURS: 'Mon-Fri 09:00-12:00 13:00-17:00, Mon 22:00-02:00', TIMEZONE: 'America/Chicago', HOLIDAYS: '2026-01-19' },
   });
 });

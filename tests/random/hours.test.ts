@@ -29,6 +29,7 @@ beforeAll(async () => {
   world = await World.start({
     root: join(__dirname, '..', '..'),
     members: MEMBERS,
+    virtualClock: true,
     env: { MAX_WAIT_SECONDS: String(MAX_WAIT_SECONDS), OPEN_HOURS, TIMEZONE: 'UTC' },
   });
 });
