@@ -142,6 +142,11 @@ export class Store {
     return this.create(MAPS.outcomes, `${callSid}-${kind}-notice`, { sent: true }, ONE_DAY);
   }
 
+  /** Whether that notice was claimed (so sent, or being sent) for this call. */
+  async noticeClaimed(callSid: string, kind: string): Promise<boolean> {
+    return (await this.fetch(MAPS.outcomes, `${callSid}-${kind}-notice`)) !== undefined;
+  }
+
   /** Keep a voicemail for its page; a repeated callback keeps the first. */
   async saveVoicemail(id: string, record: VoicemailRecord, ttl: number): Promise<void> {
     await this.create(MAPS.voicemails, id, record, ttl);
