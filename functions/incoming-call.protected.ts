@@ -3,15 +3,18 @@
  * Texts the team who is calling and puts the caller in the queue with hold music, in one REST round (with
  * CALLER_NAME_LOOKUP on, one bounded lookup first).
  * A failed text never keeps the caller out of the queue.
+ * Outside business hours (or while a member's CLOSED holds) the caller hears the closed prompt and goes
+ * straight to voicemail: not queued, nobody texted now; the voicemail notice follows as for any voicemail.
  */
 import { placeOf, usableName } from '../src/caller';
 import { DEFAULT_PROMPTS } from '../src/config';
+import { currentHours } from '../src/hours';
 import { logError, logInfo } from '../src/log';
 import { newCallText } from '../src/messages';
 import { maskNumber } from '../src/phone';
 import { callReference } from '../src/reference';
 import { apologiseToVoicemail, defineStep, Step, voiceResponse, VoiceResponse } from '../src/step';
-import { pausedFrom, PAUSED_PARAM } from '../src/paused';
+import { HOURS_PARAM, overrideFrom, pausedFrom, PAUSED_PARAM } from '../src/paused';
 import { CallRecord } from '../src/store';
 import { teamInTurn, textedSummary, TextResult, textMembers, within } from '../src/team';
 import { describeFailure } from '../src/twilio-api';
@@ -33,13 +36,23 @@ export const handler = defineStep({
     const number = fromNumber(event);
     const place = placeOf(param(event, 'FromCity'), param(event, 'FromState'), param(event, 'FromCountry'));
 
-    // Who paused comes with the webhook, in the number's voice URL (paused.ts): no Sync read in front of the texts.
+    // Who paused, and a member's OPEN/CLOSED, come with the webhook in the number's voice URL (paused.ts): no Sync
+    // read in front of the texts and the <Enqueue>.
     const paused = pausedFrom(param(event, PAUSED_PARAM), step.config.members);
+    const override = overrideFrom(param(event, HOURS_PARAM), step.config.members);
     const name = await callerName(step, event, number);
     const caller: CallRecord = {
       callSid, reference: callReference(callSid), place,
       ...(name === undefined ? {} : { name }), ...(number === undefined ? {} : { number }),
     };
+
+    if (!currentHours(step.config, Date.now(), override).open) {
+      // The record lets the voicemail notice name the caller, as in open hours.
+      await within(step, 'saving the caller', NOTIFY_MS, step.store.saveCall(caller), undefined);
+      logInfo(step.name, `caller ${caller.reference} (${maskNumber(number)}) called while closed; sent to voicemail`);
+      return apologiseToVoicemail(step.url, step.config.prompts.closed);
+    }
+
     const notified = teamInTurn(step.config.members, callSid).filter((m) => !paused.has(m.number));
     const [texted] = await within<[TextResult | undefined, unknown]>(step, 'texting the team', NOTIFY_MS, Promise.all([
       textMembers(step, notified, newCallText(caller, step.config.keywords), `caller ${caller.reference}`),

@@ -35,6 +35,8 @@ export interface RandomRunOptions {
   maxWaitSeconds: number;
   /** The reading of Twilio this run plays (variants.ts); the simulator's old reading when unset. */
   variants?: Variants;
+  /** More for the scene before it runs (e.g. a member's OPEN/CLOSED texts at set times). */
+  beforeRun?: (scene: Scene) => void;
 }
 
 /** What a run must keep at zero, counted in calls (the figures), plus the slowest webhook answer. */
@@ -119,6 +121,7 @@ export async function randomRun(world: World, options: RandomRunOptions): Promis
     };
   }
   for (const member of scene.members) scriptMember(member, options.seed, scene);
+  options.beforeRun?.(scene);
   let at = 0;
   const calls: SimCall[] = [];
   for (let i = 0; i < options.calls; i += 1) {

@@ -7,7 +7,7 @@ import { callReference } from './reference';
 import { Step } from './step';
 import { CallRecord, OutcomeRecord } from './store';
 import { describeFailure } from './twilio-api';
-import { isOurVoiceUrl, withPaused } from './paused';
+import { isOurVoiceUrl, withOverride, withPaused } from './paused';
 import { VOICE_PATH } from './wiring';
 
 export interface TextResult {
@@ -167,21 +167,30 @@ async function claim(step: Step, callSid: string, outcome: OutcomeRecord): Promi
 }
 
 /**
- * OFF/ON: the member's own item in Sync (the record), then the whole paused set published to the number's voice
- * URL, where /incoming-call reads it for free (paused.ts). Four rounds, all in the rare OFF/ON reply, none in
- * front of a caller. Two members pausing at the same moment could publish out of order, so the set is read once
- * more after publishing and published again if it moved; a stale URL only means texts a paused member did not want.
+ * OFF/ON: the member's own item in Sync (the record), then who paused and any OPEN/CLOSED published to the
+ * number's voice URL, where /incoming-call reads them for free (paused.ts).
  */
 export async function setPaused(step: Step, member: Member, pausing: boolean): Promise<void> {
-  const [, number] = await Promise.all([
-    step.store.setPaused(member.number, pausing),
-    step.client.incomingPhoneNumbers.list({ phoneNumber: step.config.twilioNumber, limit: 1 }).then((list) => list[0]),
-  ]);
-  if (number === undefined) throw new Error('TWILIO_PHONE_NUMBER is not a phone number of this account, so OFF/ON cannot reach /incoming-call');
-  if (!isOurVoiceUrl(number.voiceUrl, VOICE_PATH)) throw new Error(`the number's voice URL is not our ${VOICE_PATH} (run npm run setup), so OFF/ON cannot reach it`);
+  await step.store.setPaused(member.number, pausing);
+  await publishTeamState(step);
+}
+
+/**
+ * The team map in Sync, copied to the number's voice URL: a few rounds, all in the rare OFF/ON/OPEN/CLOSED reply,
+ * none in front of a caller. Two members changing it at the same moment could publish out of order, so the state
+ * is read once more after publishing and published again if it moved; a stale URL means texts a paused member did
+ * not want, or the schedule deciding alone, until the next change.
+ */
+export async function publishTeamState(step: Step): Promise<void> {
+  const [number] = await step.client.incomingPhoneNumbers.list({ phoneNumber: step.config.twilioNumber, limit: 1 });
+  if (number === undefined) throw new Error('TWILIO_PHONE_NUMBER is not a phone number of this account, so the change cannot reach /incoming-call');
+  if (!isOurVoiceUrl(number.voiceUrl, VOICE_PATH)) throw new Error(`the number's voice URL is not our ${VOICE_PATH} (run npm run setup), so the change cannot reach it`);
   let published = number.voiceUrl;
   for (let attempt = 0; attempt < 2; attempt += 1) {
-    const wanted = withPaused(published, await step.store.pausedMembers());
+    const { paused, override } = await step.store.teamState();
+    const live = override !== undefined && override.until > Date.now() ? override : undefined;
+    const by = live === undefined ? undefined : step.config.members.find((m) => m.name === live.by)?.number;
+    const wanted = withOverride(withPaused(published, paused), live, by);
     if (wanted === published) return;
     await step.client.incomingPhoneNumbers(number.sid).update({ voiceUrl: wanted });
     published = wanted;
