@@ -106,8 +106,9 @@ async function pull(
       // Round 3: claim the pull in Sync, first wins, before any dequeue: Twilio may let two dequeues of one caller
       // both succeed (unverified), and only the member holding the claim is ever told the caller is theirs.
       // Alongside, the caller's details.
+      const pull = { member: member.name, memberNumber: member.number, action, url };
       const [claim, caller] = await Promise.all([
-        step.store.claimPull(target.callSid, { member: member.name, memberNumber: member.number, action, url }).catch(() => undefined),
+        step.store.claimPull(target.callSid, pull).catch(() => undefined),
         named?.callSid === target.callSid ? Promise.resolve(named) : callerDetails(step, target.callSid, undefined),
       ]);
       if (claim === undefined) {
@@ -115,8 +116,14 @@ async function pull(
         response.message(replies.tryAgain());
         return response;
       }
-      // The same member's earlier reply holds the claim (its dequeue was left unsure): theirs to retry.
-      const again = !claim.won && claim.by?.memberNumber === member.number && claim.by.url === url;
+      // The same member's earlier reply holds the claim. Only if its dequeue was left unsure is it retried: a
+      // reply sent twice at once must not dequeue twice (Twilio may let both succeed).
+      const mine = !claim.won && claim.by?.memberNumber === member.number && claim.by.url === url;
+      const again = mine && claim.by?.unsure === true;
+      if (mine && !again) {
+        response.message(replies.alreadyYours(caller));
+        return response;
+      }
       if (!claim.won && !again) {
         response.message(claim.by === undefined ? replies.tooLate(caller) : replies.takenBy(claim.by.member, claim.by.action, caller));
         return response;
@@ -130,6 +137,9 @@ async function pull(
       }
       if (pulled === 'unsure') {
         logError(step.name, `caller ${target.reference}: Twilio did not say whether the dequeue happened; member told it may still work`);
+        await step.store.markPullUnsure(target.callSid, pull).catch(() => {
+          logError(step.name, `caller ${target.reference}: marking the pull unsure failed; the member's next reply will not retry it`);
+        });
         response.message(replies.pullUnsure(caller, step.config.keywords));
         return response;
       }
