@@ -36,7 +36,7 @@ export const handler = defineStep({
         await reportMissed(step, callSid, from);
       } else {
         const caller = await callerDetails(step, callSid, from);
-        await textMembers(step, teamInTurn(step.config.members, callSid), notices.notAnswered(member, caller, reason(status)));
+        await textMembers(step, teamInTurn(step.config.members, callSid), notices.notAnswered(member, caller, reason(status)), `caller ${caller.reference}`);
         logInfo(step.name, `caller ${caller.reference} not connected (${reason(status)}); to voicemail`);
       }
     }

@@ -11,7 +11,7 @@ import { maskNumber } from '../src/phone';
 import { callReference } from '../src/reference';
 import { apologiseToVoicemail, defineStep, Step, voiceResponse, VoiceResponse } from '../src/step';
 import { CallRecord } from '../src/store';
-import { teamInTurn, textMembers, within } from '../src/team';
+import { teamInTurn, textedSummary, TextResult, textMembers, within } from '../src/team';
 import { describeFailure } from '../src/twilio-api';
 import { fromNumber, param, sidParam, WebhookEvent } from '../src/webhook';
 
@@ -40,18 +40,19 @@ export const handler = defineStep({
       ...(name === undefined ? {} : { name }), ...(number === undefined ? {} : { number }),
     };
     const notified = teamInTurn(step.config.members, callSid).filter((m) => !paused.has(m.number));
-    await within(step, 'texting the team', NOTIFY_MS, Promise.all([
-      textMembers(step, notified, newCallText(caller, step.config.keywords)),
+    const [texted] = await within<[TextResult | undefined, unknown]>(step, 'texting the team', NOTIFY_MS, Promise.all([
+      textMembers(step, notified, newCallText(caller, step.config.keywords), `caller ${caller.reference}`),
       step.store.saveCall(caller).catch((error: unknown) => {
         logError(step.name, `saving caller ${caller.reference} failed (${describeFailure(error)})`);
       }),
-    ]), undefined);
-    logInfo(step.name, `caller ${caller.reference} (${maskNumber(number)}) queued; ${notified.length} of ${step.config.members.length} members texted`);
+    ]), [undefined, undefined]);
+    const pausedCount = step.config.members.length - notified.length;
+    logInfo(step.name, `caller ${caller.reference} (${maskNumber(number)}) queued; ${textedSummary(texted, notified.length)}${pausedCount === 0 ? '' : ` (${pausedCount} paused)`}`);
 
     return enqueue(step.url, step.config.queueName);
   },
   // Out of time (Twilio slow), the caller is queued all the same: a member can still find them with STATUS or a bare Y.
-  fallback: (url, _event, why, _reached, config) => (why === 'late' && config !== undefined
+  fallback: (url, _event, why, { config }) => (why === 'late' && config !== undefined
     ? enqueue(url, config.queueName)
     : apologiseToVoicemail(url, DEFAULT_PROMPTS.unavailable)),
 });

@@ -13,6 +13,7 @@ import { findQueueSid, pullCaller, waitingCallers, WaitingCaller, whereIs } from
 import { defineStep, messagingResponse, MessagingResponse, Step } from '../src/step';
 import { CallRecord, OutcomeRecord } from '../src/store';
 import { callerDetails, memberByNumber, SYNC_READ_MS, within } from '../src/team';
+import { failureKind } from '../src/twilio-api';
 import { param } from '../src/webhook';
 
 /** Callers named in a list reply; more would not fit one text. */
@@ -55,9 +56,11 @@ export const handler = defineStep({
   },
   // Misconfigured: we cannot tell members from strangers, so nobody is answered (the log says what to fix).
   // Late or failed after claiming a caller: the dequeue may have happened, so never "send that again".
-  fallback: (_url, _event, why, reached) => {
+  fallback: (_url, _event, why, { reached, error }) => {
     const response = messagingResponse();
-    if (why !== 'misconfigured') response.message(reached.has('claimed') ? replies.pullMayHaveWorked() : replies.tryAgain());
+    if (why !== 'misconfigured') {
+      response.message(reached.has('claimed') ? replies.pullMayHaveWorked() : replies.tryAgain(why === 'late' ? 'time-out' : failureKind(error)));
+    }
     return response;
   },
 });
@@ -113,7 +116,7 @@ async function pull(
       ]);
       if (claim === undefined) {
         // Sync could not say: nothing has been dequeued, so asking again is safe.
-        response.message(replies.tryAgain());
+        response.message(replies.tryAgain('twilio'));
         return response;
       }
       // The same member's earlier reply holds the claim. Only if its dequeue was left unsure is it retried: a

@@ -53,7 +53,6 @@ type XmlNode = Record<string, unknown>;
 
 export function parseTwiml(xml: string): Verb {
   // The parser alone accepts broken XML; its validator is deprecated in favour of a package we do not have.
-  // eslint-disable-next-line @typescript-eslint/no-deprecated
   const valid = XMLValidator.validate(xml);
   if (valid !== true) throw new Error(`not well-formed XML: ${valid.err.msg}`);
   const nodes = parser.parse(xml) as XmlNode[];

@@ -112,7 +112,8 @@ export function scheduleRecordingCallbacks(
         AccountSid: sim.options.accountSid, CallSid: call.callSid, RecordingSid: recordingSid,
         ...(status === 'completed' ? { RecordingUrl: recordingUrl } : { ErrorCode: '16102' }),
         RecordingStatus: status, RecordingDuration: String(seconds), RecordingChannels: '1', RecordingSource: 'RecordVerb',
-        RecordingStartTime: new Date(sim.clock.now()).toUTCString(),
+        // When recording began: the callback comes `delay` after the end of a `seconds`-long recording.
+        RecordingStartTime: new Date(sim.clock.now() - (delay + seconds) * 1000).toUTCString(),
       }, 'ignored'));
     });
   }

@@ -44,15 +44,30 @@ export interface Config {
   transcribeVoicemail: boolean;
   callerNameLookup: boolean;
   syncServiceSid: string;
+  /** When set, team notices go out through this Messaging Service (its sender pool) instead of from twilioNumber. */
+  messagingServiceSid?: string;
+  /** Keys the voicemail links; when unset they are keyed from the auth token. Changing it revokes every link. */
+  linkSecret: string | undefined;
+  /** How long a voicemail link works, and how long the page's data is kept in Sync. */
+  voicemailLinkDays: number;
+  /** IANA time zone the team reads times in (voicemail page, business hours). */
+  timeZone: string;
 }
 
 export interface ConfigProblem {
   variable: string;
   /** Says what is wrong and what to set instead; never contains the secret value itself. */
   message: string;
+  /**
+   * True for a required value (credentials, the number, the team) that is missing or unusable: the product
+   * cannot run, and callers go to voicemail. False for everything else: the value is ignored (its default
+   * used, an unreadable member left out), the problem is logged, and nothing else is affected.
+   */
+  stops: boolean;
 }
 
-export type ConfigResult = { ok: true; config: Config } | { ok: false; problems: ConfigProblem[] };
+/** `problems` is every problem found; `ok` is false only when one of them stops the product. */
+export type ConfigResult = { ok: true; config: Config; problems: ConfigProblem[] } | { ok: false; problems: ConfigProblem[] };
 
 export type Env = Record<string, string | undefined>;
 
@@ -108,136 +123,242 @@ const DEFAULT_QUEUE_NAME = 'pull-phone';
 const DEFAULT_SYNC_SERVICE = 'default';
 const MAX_PROMPT_LENGTH = 400;
 
+/** The variables without which nothing can work; any other problem only costs its own setting. */
+export const REQUIRED_VARIABLES: readonly string[] = ['ACCOUNT_SID', 'AUTH_TOKEN', 'TWILIO_PHONE_NUMBER', 'TEAM_MEMBERS'];
+
+/**
+ * Read and check every variable. Adding an optional setting is one line in the block marked below,
+ * with one of the `optional` readers (integer, boolean, text, sid, or `custom` with your own parse):
+ * an invalid value then becomes a logged problem and the default, without anything else to write.
+ */
 export function readConfig(env: Env): ConfigResult {
   const problems: ConfigProblem[] = [];
-  const problem = (variable: string, message: string): void => {
-    problems.push({ variable, message });
+  const stop: Report = (variable, message) => {
+    problems.push({ variable, message, stops: true });
   };
+  const ignore: Report = (variable, message) => {
+    problems.push({ variable, message, stops: false });
+  };
+  const get = (variable: string): string => valueOf(env, variable);
 
-  const accountSid = required(env, 'ACCOUNT_SID', problem);
+  const accountSid = required(get, 'ACCOUNT_SID', stop);
   if (accountSid !== undefined && !/^AC[0-9a-f]{32}$/.test(accountSid)) {
-    problem('ACCOUNT_SID', 'must be your Account SID: "AC" followed by 32 hex digits (Twilio Console, Account Info).');
+    stop('ACCOUNT_SID', 'must be your Account SID: "AC" followed by 32 hex digits (Twilio Console, Account Info).');
   }
-  const authToken = required(env, 'AUTH_TOKEN', problem);
+  const authToken = required(get, 'AUTH_TOKEN', stop);
   if (authToken !== undefined && !/^[0-9a-f]{32}$/.test(authToken)) {
-    problem('AUTH_TOKEN', 'must be your Auth Token: 32 hex digits (Twilio Console, Account Info).');
+    stop('AUTH_TOKEN', 'must be your Auth Token: 32 hex digits (Twilio Console, Account Info).');
   }
 
-  const twilioNumberRaw = required(env, 'TWILIO_PHONE_NUMBER', problem);
+  const twilioNumberRaw = required(get, 'TWILIO_PHONE_NUMBER', stop);
   const twilioNumber = toE164(twilioNumberRaw);
   if (twilioNumberRaw !== undefined && twilioNumber === null) {
-    problem('TWILIO_PHONE_NUMBER', 'must be your Twilio number in E.164 form, e.g. +15551230000.');
+    stop('TWILIO_PHONE_NUMBER', 'must be your Twilio number in E.164 form, e.g. +15551230000.');
   }
 
-  const members = readMembers(env, problem);
-  if (twilioNumber !== null && members.some((m) => m.number === twilioNumber)) {
-    problem('TEAM_MEMBERS', 'must not include TWILIO_PHONE_NUMBER: the team is texted from that number.');
-  }
+  const members = readMembers(get, twilioNumber, stop, ignore);
 
-  const queueName = (env.QUEUE_NAME ?? '').trim() || DEFAULT_QUEUE_NAME;
-  if (queueName.length > 64) problem('QUEUE_NAME', 'must be at most 64 characters (a Twilio Queue friendly name).');
+  // ---- Optional settings: one line each. ----
+  const optional = optionalReaders(get, ignore);
+  const queueName = optional.text('QUEUE_NAME', DEFAULT_QUEUE_NAME, 64, 'must be at most 64 characters (a Twilio Queue friendly name).');
+  const maxWaitSeconds = optional.integer('MAX_WAIT_SECONDS', 120, 30, 3600);
+  const ringSeconds = optional.integer('RING_SECONDS', 20, 5, 60);
+  const voicemailMaxSeconds = optional.integer('VOICEMAIL_MAX_SECONDS', 120, 10, 3600);
+  const transcribeVoicemail = optional.boolean('TRANSCRIBE_VOICEMAIL', false);
+  const callerNameLookup = optional.boolean('CALLER_NAME_LOOKUP', false);
+  const syncServiceSid = optional.sid('SYNC_SERVICE_SID', 'IS', 'a Sync Service SID', DEFAULT_SYNC_SERVICE);
+  const messagingServiceSid = optional.sid('MESSAGING_SERVICE_SID', 'MG', 'a Messaging Service SID', '') || undefined;
+  const keywords = readKeywords(get, ignore);
+  const prompts = readPrompts(get, ignore);
+  // Too short a secret keys nothing: links stay keyed from AUTH_TOKEN (the doctor says so) rather than stopping calls.
+  const linkSecret = optional.custom<string | undefined>('LINK_SECRET', undefined, (raw) => (raw.length >= 16
+    ? { value: raw }
+    : { problem: 'must be at least 16 characters (e.g. `openssl rand -hex 32`), or unset to key links from AUTH_TOKEN.' }));
+  const voicemailLinkDays = optional.integer('VOICEMAIL_LINK_DAYS', 30, 1, 365, 'days');
+  const timeZone = optional.custom('TIMEZONE', DEFAULT_TIME_ZONE, readTimeZone);
+  // ---- End of optional settings. ----
 
-  const keywords = readKeywords(env, problem);
-  const prompts = readPrompts(env, problem);
-
-  const maxWaitSeconds = readInteger(env, 'MAX_WAIT_SECONDS', 120, 30, 3600, problem);
-  const ringSeconds = readInteger(env, 'RING_SECONDS', 20, 5, 60, problem);
-  const voicemailMaxSeconds = readInteger(env, 'VOICEMAIL_MAX_SECONDS', 120, 10, 3600, problem);
-  const transcribeVoicemail = readBoolean(env, 'TRANSCRIBE_VOICEMAIL', false, problem);
-  const callerNameLookup = readBoolean(env, 'CALLER_NAME_LOOKUP', false, problem);
-  const syncServiceSid = (env.SYNC_SERVICE_SID ?? '').trim() || DEFAULT_SYNC_SERVICE;
-  if (syncServiceSid !== DEFAULT_SYNC_SERVICE && !/^IS[0-9a-f]{32}$/.test(syncServiceSid)) {
-    problem('SYNC_SERVICE_SID', 'must be a Sync Service SID ("IS" and 32 hex digits), or unset to use the default service.');
-  }
-
-  if (problems.length > 0 || accountSid === undefined || authToken === undefined || twilioNumber === null) {
+  if (problems.some((p) => p.stops) || accountSid === undefined || authToken === undefined || twilioNumber === null) {
     return { ok: false, problems };
   }
   return {
     ok: true,
+    problems,
     config: {
       accountSid, authToken, twilioNumber, members, queueName, keywords, prompts,
       maxWaitSeconds, ringSeconds, voicemailMaxSeconds, transcribeVoicemail, callerNameLookup, syncServiceSid,
+      linkSecret, voicemailLinkDays, timeZone,
+      ...(messagingServiceSid === undefined ? {} : { messagingServiceSid }),
     },
   };
 }
 
 type Report = (variable: string, message: string) => void;
 
-function required(env: Env, variable: string, problem: Report): string | undefined {
-  const value = (env[variable] ?? '').trim();
+/**
+ * A value as the person meant it: without a byte-order mark, a carriage return from CRLF line ends,
+ * surrounding spaces, or one pair of surrounding quotes (dotenv keeps a closing quote followed by spaces).
+ * A BOM at the start of `.env` also glues itself to the first variable's name, so that name is looked up too.
+ */
+export function valueOf(env: Env, variable: string): string {
+  const raw = env[variable] ?? env[`\uFEFF${variable}`] ?? '';
+  const value = raw.replace(/^\uFEFF/, '').replace(/\r/g, '').trim();
+  const quoted = /^(["'])([\s\S]*)\1$/.exec(value);
+  if (quoted !== null) return (quoted[2] ?? '').trim();
+  // What dotenv leaves of `X="value"  `: the opening quote gone, the closing one kept.
+  const leftover = /^([^"']*)["']$/.exec(value);
+  return leftover === null ? value : (leftover[1] ?? '').trim();
+}
+
+function required(get: (variable: string) => string, variable: string, stop: Report): string | undefined {
+  const value = get(variable);
   if (value === '') {
-    problem(variable, 'is not set: copy .env.example to .env and fill it in (deployed: set it in the Twilio environment).');
+    stop(variable, 'is not set: copy .env.example to .env and fill it in (deployed: set it in the Twilio environment).');
     return undefined;
   }
   return value;
 }
 
-/** `Ann:+15551230001, Bob:+15551230002` or bare numbers; a bare number is named by its last four digits. */
-function readMembers(env: Env, problem: Report): Member[] {
-  const raw = required(env, 'TEAM_MEMBERS', problem);
+/** Digits of a number shown in a problem, which is logged: only the last four, like maskNumber, and none of a short one. */
+function maskDigits(text: string): string {
+  const digits = text.replace(/\D/g, '').length;
+  return digits > 6 ? text.replace(/\d(?=(?:[^\d]*\d){4})/g, '•') : text.replace(/\d/g, '•');
+}
+
+/**
+ * `Ann:+15551230001, Bob:+15551230002`, separated by commas, semicolons or new lines, spaces anywhere;
+ * a bare number is named by its last four digits. An unreadable entry is named by its position and text and
+ * left out; the others still work. Only a team with nobody readable in it stops the product.
+ */
+function readMembers(get: (variable: string) => string, twilioNumber: string | null, stop: Report, ignore: Report): Member[] {
+  const raw = required(get, 'TEAM_MEMBERS', stop);
   if (raw === undefined) return [];
   const members: Member[] = [];
-  let entryProblems = 0;
-  for (const entry of raw.split(',').map((e) => e.trim()).filter((e) => e !== '')) {
+  const entries = raw.split(/[,;\n]/).map((e) => e.trim()).filter((e) => e !== '');
+  entries.forEach((entry, index) => {
     const colon = entry.lastIndexOf(':');
-    const name = colon >= 0 ? entry.slice(0, colon).trim() : '';
-    const number = toE164(colon >= 0 ? entry.slice(colon + 1) : entry);
+    const position = `entry ${index + 1} ("${entry.slice(0, colon + 1)}${maskDigits(entry.slice(colon + 1))}")`;
+    // "Ann +1 555…" (no colon) is read as a name followed by a number too.
+    const spaced = colon < 0 ? /^(.*?[^\d\s+()-])\s+(\+?[\d\s().-]+)$/.exec(entry) : null;
+    const name = (colon >= 0 ? entry.slice(0, colon) : spaced?.[1] ?? '').trim();
+    const number = toE164(colon >= 0 ? entry.slice(colon + 1) : spaced?.[2] ?? entry);
     if (number === null) {
-      entryProblems += 1;
-      problem('TEAM_MEMBERS', `entry ${members.length + entryProblems} is not Name:+E164 (e.g. Ann:+15555550100); fix or remove it.`);
-      continue;
+      ignore('TEAM_MEMBERS', `${position} is not Name:+E164 (e.g. Ann:+15555550100), so that member is not texted; fix or remove it.`);
+      return;
     }
     if (members.some((m) => m.number === number)) {
-      entryProblems += 1;
-      problem('TEAM_MEMBERS', `entry ${members.length + entryProblems} repeats a number already listed; list each member once.`);
-      continue;
+      ignore('TEAM_MEMBERS', `${position} repeats a number already listed; list each member once.`);
+      return;
+    }
+    if (number === twilioNumber) {
+      ignore('TEAM_MEMBERS', `${position} is TWILIO_PHONE_NUMBER itself: the team is texted from that number, so it cannot be a member; remove it.`);
+      return;
     }
     members.push({ name: name === '' ? `member ${number.slice(-4)}` : name.slice(0, 20), number });
-  }
-  if (members.length === 0 && entryProblems === 0) {
-    problem('TEAM_MEMBERS', 'lists nobody: give at least one Name:+E164 entry.');
+  });
+  if (members.length === 0) {
+    stop('TEAM_MEMBERS', entries.length === 0
+      ? 'lists nobody: give at least one Name:+E164 entry.'
+      : 'has no entry that can be read, so nobody would be told of a call: give at least one Name:+E164 entry.');
   }
   return members;
 }
 
-function readKeywords(env: Env, problem: Report): Keywords {
-  const keywords = { ...DEFAULT_KEYWORDS };
-  const owner = new Map<string, string>();
-  for (const kind of Object.keys(KEYWORD_VARIABLES) as (keyof Keywords)[]) {
-    const variable = KEYWORD_VARIABLES[kind];
-    const raw = env[variable];
-    if (raw !== undefined && raw.trim() !== '') {
-      const words = raw.split(',').map((w) => w.trim().toUpperCase()).filter((w) => w !== '');
-      const bad = words.filter((w) => !/^[A-Z]{1,12}$/.test(w));
-      if (bad.length > 0) {
-        problem(variable, 'must be a comma-separated list of words of letters only (A-Z, at most 12), e.g. Y,YES.');
-      }
-      keywords[kind] = words.filter((w) => !bad.includes(w));
+/** Readers for optional values: an unusable value is reported (not stopping anything) and its default used. */
+function optionalReaders(get: (variable: string) => string, ignore: Report) {
+  const custom = <T>(variable: string, fallback: T, parse: (raw: string) => { value: T } | { problem: string }): T => {
+    const raw = get(variable);
+    if (raw === '') return fallback;
+    const parsed = parse(raw);
+    if ('problem' in parsed) {
+      ignore(variable, `${parsed.problem} Using the default (${fallback === '' ? 'unset' : String(fallback)}) until it is fixed.`);
+      return fallback;
     }
+    return parsed.value;
+  };
+  return {
+    custom,
+    integer: (variable: string, fallback: number, min: number, max: number, unit = 'seconds'): number => custom<number>(variable, fallback, (raw) => {
+      const value = Number(raw);
+      return Number.isInteger(value) && value >= min && value <= max
+        ? { value }
+        : { problem: `must be a whole number of ${unit} from ${min} to ${max}.` };
+    }),
+    boolean: (variable: string, fallback: boolean): boolean => custom<boolean>(variable, fallback, (raw) => {
+      const word = raw.toLowerCase();
+      if (['true', 'yes', '1', 'on'].includes(word)) return { value: true };
+      if (['false', 'no', '0', 'off'].includes(word)) return { value: false };
+      return { problem: 'must be true or false.' };
+    }),
+    text: (variable: string, fallback: string, maxLength: number, tooLong: string): string =>
+      custom<string>(variable, fallback, (raw) => (raw.length <= maxLength ? { value: raw } : { problem: tooLong })),
+    /** A Twilio SID with its two-letter prefix; `fallback` when unset ('' for "not used"). */
+    sid: (variable: string, prefix: string, what: string, fallback: string): string => custom<string>(variable, fallback, (raw) =>
+      new RegExp(`^${prefix}[0-9a-f]{32}$`).test(raw)
+        ? { value: raw }
+        : { problem: `must be ${what} ("${prefix}" and 32 hex digits), or unset.` }),
+  };
+}
+
+/**
+ * Each list separated by commas, semicolons or spaces. A list with an unusable word falls back to its default.
+ * Lists left at their default keep their words; a custom word that another command already uses is dropped.
+ */
+function readKeywords(get: (variable: string) => string, ignore: Report): Keywords {
+  const keywords = { ...DEFAULT_KEYWORDS };
+  const kinds = Object.keys(KEYWORD_VARIABLES) as (keyof Keywords)[];
+  const custom = new Set<keyof Keywords>();
+  for (const kind of kinds) {
+    const variable = KEYWORD_VARIABLES[kind];
+    const raw = get(variable);
+    if (raw === '') continue;
+    const words = raw.split(/[,;\s]+/).map((w) => w.toUpperCase()).filter((w) => w !== '');
+    const fallback = `Using the default (${DEFAULT_KEYWORDS[kind].join(',')}) until it is fixed.`;
+    const reserved = words.find((w) => TWILIO_RESERVED_WORDS.includes(w) && !(kind === 'accept' && w === 'YES'));
+    if (words.length === 0) {
+      ignore(variable, `is empty: give at least one word. ${fallback}`);
+    } else if (words.some((w) => !/^[A-Z]{1,12}$/.test(w))) {
+      ignore(variable, `must be a comma-separated list of words of letters only (A-Z, at most 12), e.g. Y,YES. ${fallback}`);
+    } else if (reserved !== undefined) {
+      ignore(variable, `must not contain ${reserved}: Twilio reserves it for opt-out, opt-in or help. ${fallback}`);
+    } else {
+      keywords[kind] = words;
+      custom.add(kind);
+    }
+  }
+  const owner = new Map<string, string>();
+  for (const kind of kinds.filter((k) => !custom.has(k))) {
+    for (const word of keywords[kind]) owner.set(word, KEYWORD_VARIABLES[kind]);
+  }
+  for (const kind of kinds.filter((k) => custom.has(k))) {
+    const variable = KEYWORD_VARIABLES[kind];
+    const kept: string[] = [];
     for (const word of keywords[kind]) {
-      if (TWILIO_RESERVED_WORDS.includes(word) && !(kind === 'accept' && word === 'YES')) {
-        problem(variable, `must not contain ${word}: Twilio reserves it for opt-out, opt-in or help.`);
-      }
       const other = owner.get(word);
       if (other !== undefined && other !== variable) {
-        problem(variable, `repeats ${word}, already in ${other}; a word can mean one command only.`);
+        ignore(variable, `repeats ${word}, already in ${other}; a word can mean one command only, so ${word} is left out of ${variable}.`);
+      } else {
+        kept.push(word);
+        owner.set(word, variable);
       }
-      owner.set(word, variable);
     }
-    if (keywords[kind].length === 0) problem(variable, 'is empty: give at least one word.');
+    if (kept.length === 0) {
+      kept.push(...DEFAULT_KEYWORDS[kind].filter((w) => !owner.has(w)));
+      for (const word of kept) owner.set(word, variable);
+    }
+    keywords[kind] = kept;
   }
   return keywords;
 }
 
-function readPrompts(env: Env, problem: Report): Prompts {
+function readPrompts(get: (variable: string) => string, ignore: Report): Prompts {
   const prompts = { ...DEFAULT_PROMPTS };
   for (const key of Object.keys(PROMPT_VARIABLES) as (keyof Prompts)[]) {
     const variable = PROMPT_VARIABLES[key];
-    const raw = (env[variable] ?? '').trim();
+    const raw = get(variable);
     if (raw === '') continue;
     if (raw.length > MAX_PROMPT_LENGTH) {
-      problem(variable, `is ${raw.length} characters; keep prompts under ${MAX_PROMPT_LENGTH} so callers are not kept listening.`);
+      ignore(variable, `is ${raw.length} characters; keep prompts under ${MAX_PROMPT_LENGTH} so callers are not kept listening. Using the default until it is fixed.`);
       continue;
     }
     prompts[key] = raw;
@@ -245,22 +366,13 @@ function readPrompts(env: Env, problem: Report): Prompts {
   return prompts;
 }
 
-function readInteger(env: Env, variable: string, fallback: number, min: number, max: number, problem: Report): number {
-  const raw = (env[variable] ?? '').trim();
-  if (raw === '') return fallback;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < min || value > max) {
-    problem(variable, `must be a whole number of seconds from ${min} to ${max} (default ${fallback}).`);
-    return fallback;
-  }
-  return value;
-}
+export const DEFAULT_TIME_ZONE = 'UTC';
 
-function readBoolean(env: Env, variable: string, fallback: boolean, problem: Report): boolean {
-  const raw = (env[variable] ?? '').trim().toLowerCase();
-  if (raw === '') return fallback;
-  if (['true', 'yes', '1', 'on'].includes(raw)) return true;
-  if (['false', 'no', '0', 'off'].includes(raw)) return false;
-  problem(variable, `must be true or false (default ${fallback}).`);
-  return fallback;
+/** An IANA name, in the spelling Intl resolves it to; the runtime's time zone data handles daylight saving. */
+function readTimeZone(raw: string): { value: string } | { problem: string } {
+  try {
+    return { value: new Intl.DateTimeFormat('en-US', { timeZone: raw }).resolvedOptions().timeZone };
+  } catch {
+    return { problem: 'must be an IANA time zone name such as America/New_York or Europe/Berlin.' };
+  }
 }

@@ -4,8 +4,10 @@
  * by tools/doctor.ts and passed in, so every finding is tested on crafted input.
  * Findings never quote a secret or a member's number; each says what to change.
  */
-import { DEFAULT_KEYWORDS, Env, readConfig } from './config';
+import { Config, DEFAULT_KEYWORDS, Env, readConfig, REQUIRED_VARIABLES, valueOf } from './config';
+import { maskForDisplay, toE164 } from './phone';
 import { TRANSCRIBABLE } from './voicemail';
+import { PUBLIC_FUNCTION_FILES } from './voicemail-page';
 
 export type Level = 'error' | 'warning';
 
@@ -37,12 +39,14 @@ export interface ProjectFacts {
   envIgnored: boolean | undefined;
   /** package.json parsed; undefined when missing or not JSON. */
   packageJson: unknown;
+  /** `.env.example`'s values (the placeholders a copied file starts with); undefined when there is none. */
+  example?: Record<string, string> | undefined;
 }
 
 export const MUSIC_ASSET = 'hold-music.wav';
 
 /** Without these the deployed functions answer every caller with the apology and voicemail. */
-const REQUIRED = new Set(['ACCOUNT_SID', 'AUTH_TOKEN', 'TWILIO_PHONE_NUMBER', 'TEAM_MEMBERS']);
+const REQUIRED = new Set(REQUIRED_VARIABLES);
 const TRUE_WORDS = new Set(['true', 'yes', '1', 'on']);
 
 /**
@@ -79,8 +83,10 @@ export function diagnose(shell: Env, facts: ProjectFacts): Finding[] {
   const env = effectiveEnv(shell, facts.dotenv);
 
   const result = readConfig(env);
-  if (!result.ok) for (const p of result.problems) add('error', p.variable, p.message);
+  for (const p of result.problems) add('error', p.variable, p.message);
 
+  checkPlaceholders(env, facts.example, new Set(result.problems.map((p) => p.variable)), add);
+  checkNames(facts.dotenv, add);
   checkDotenv(shell, facts.dotenv, add);
   checkKeywords(env, add);
   checkTranscription(env, add);
@@ -120,12 +126,60 @@ function configVariables(): string[] {
   const seen = new Set<string>();
   const watcher = new Proxy<Env>({}, {
     get: (_target, key) => {
-      if (typeof key === 'string') seen.add(key);
+      // valueOf also looks for the name with a BOM glued to it; that is not another variable.
+      if (typeof key === 'string' && !key.startsWith('\uFEFF')) seen.add(key);
       return undefined;
     },
   });
   readConfig(watcher);
   return [...seen];
+}
+
+/** Values still as `.env.example` has them: well-formed, so only a comparison with the example catches them. */
+function checkPlaceholders(env: Env, example: Record<string, string> | undefined, flagged: ReadonlySet<string>, add: Add): void {
+  if (example === undefined) return;
+  // A placeholder that is malformed anyway (ACxxxx…) is already an error; say it once.
+  for (const variable of ['ACCOUNT_SID', 'AUTH_TOKEN', 'TWILIO_PHONE_NUMBER'].filter((v) => !flagged.has(v))) {
+    const value = valueOf(env, variable);
+    if (value !== '' && value === valueOf(example, variable)) {
+      add('error', variable, 'is still the placeholder from .env.example: put your own value in .env (Console > Account Info; your number under Phone Numbers).');
+    }
+  }
+  const placeholders = new Set(valueOf(example, 'TEAM_MEMBERS').split(/[,;\n]/).map((e) => toE164(e.slice(e.lastIndexOf(':') + 1))).filter((n) => n !== null));
+  valueOf(env, 'TEAM_MEMBERS').split(/[,;\n]/).map((e) => e.trim()).filter((e) => e !== '').forEach((entry, i) => {
+    const number = toE164(entry.slice(entry.lastIndexOf(':') + 1));
+    if (number !== null && placeholders.has(number)) {
+      add('error', 'TEAM_MEMBERS', `entry ${i + 1} (${maskForDisplay(number)}) is a placeholder number from .env.example: put the member's real mobile number.`);
+    }
+  });
+}
+
+/** How many single-character edits turn one name into the other. */
+function distance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i += 1) {
+    const row = [i];
+    for (let j = 1; j <= b.length; j += 1) {
+      row[j] = Math.min((previous[j] ?? 0) + 1, (row[j - 1] ?? 0) + 1, (previous[j - 1] ?? 0) + (a[i - 1] === b[j - 1] ? 0 : 1));
+    }
+    previous = row;
+  }
+  return previous[b.length] ?? 0;
+}
+
+/** A name in .env that Pull Phone does not read but nearly matches one it does (TEAM_MEMBER, MAX_WAIT): a typo. */
+function checkNames(dotenv: DotenvFile | undefined, add: Add): void {
+  if (dotenv === undefined) return;
+  const known = configVariables();
+  for (const name of Object.keys(dotenv.values)) {
+    const clean = name.replace(/^\uFEFF/, '');
+    if (known.includes(clean)) continue;
+    const upper = clean.toUpperCase();
+    const near = known.find((k) => k === upper || distance(upper, k) <= 2 || (k.startsWith(upper) && upper.length >= 6) || (upper.startsWith(k) && k.length >= 6));
+    if (near !== undefined) {
+      add('warning', clean, `is not a Pull Phone setting and is ignored: did you mean ${near}? Rename it in .env.`);
+    }
+  }
 }
 
 function checkKeywords(env: Env, add: Add): void {
@@ -142,7 +196,7 @@ function checkTranscription(env: Env, add: Add): void {
   // A malformed value is readConfig's finding.
   const maxSeconds = Number((env.VOICEMAIL_MAX_SECONDS ?? '').trim() || '120');
   const longer = Number.isInteger(maxSeconds) && maxSeconds >= TRANSCRIBABLE.belowSeconds
-    ? ` VOICEMAIL_MAX_SECONDS is ${maxSeconds}: messages of ${TRANSCRIBABLE.belowSeconds} s or more are texted without one.`
+    ? ` VOICEMAIL_MAX_SECONDS is ${maxSeconds}: messages of ${TRANSCRIBABLE.belowSeconds} s or more get no transcript on their page.`
     : '';
   add('warning', 'TRANSCRIBE_VOICEMAIL',
     `is on: Twilio's transcription understands US English only (other languages come out as nonsense), is billed per recording, and covers messages longer than ${TRANSCRIBABLE.aboveSeconds} s and shorter than ${TRANSCRIBABLE.belowSeconds} s.${longer} Set it to false if your callers do not speak English.`);
@@ -163,7 +217,7 @@ function checkFiles(facts: ProjectFacts, add: Add): void {
       if (!facts.build.functions.includes(built)) add('error', `dist/functions/${built}`, `is missing (functions/${source} was not built): run npm run build and fix what it reports.`);
     }
     for (const file of facts.build.functions) {
-      if (!/\.(protected|private)\.js$/.test(file)) {
+      if (!/\.(protected|private)\.js$/.test(file) && !PUBLIC_FUNCTION_FILES.includes(file)) {
         add('error', `dist/functions/${file}`, 'would be public: anyone could call it without Twilio\'s signature. Name its source *.protected.ts.');
       }
     }
@@ -193,11 +247,11 @@ function checkPackage(packageJson: unknown, add: Add): void {
   }
 }
 
-/** The doctor's report: one line a finding, then a verdict. */
-export function formatFindings(findings: readonly Finding[]): string[] {
+/** The doctor's report: one finding a paragraph, wrapped to the terminal, then a verdict. */
+export function formatFindings(findings: readonly Finding[], width = 100): string[] {
   const errors = findings.filter((f) => f.level === 'error');
   const warnings = findings.filter((f) => f.level === 'warning');
-  const lines = [...errors, ...warnings].map((f) => `${f.level === 'error' ? 'ERROR  ' : 'WARNING'} ${f.subject} ${f.message}`);
+  const lines = [...errors, ...warnings].flatMap((f) => wrap(`${f.level === 'error' ? 'ERROR  ' : 'WARNING'} ${f.subject} ${f.message}`, width, '        '));
   if (findings.length === 0) return ['All checks passed.'];
   const count = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
   lines.push('');
@@ -205,4 +259,39 @@ export function formatFindings(findings: readonly Finding[]): string[] {
     ? `${count(errors.length, 'error')}, ${count(warnings.length, 'warning')}: fix the errors, then run npm run doctor again.`
     : `No errors; ${count(warnings.length, 'warning')} worth reading. Ready to deploy.`);
   return lines;
+}
+
+/** Break text at spaces so no line is wider than `width`; continuation lines start with `indent`. */
+export function wrap(text: string, width: number, indent = ''): string[] {
+  const lines: string[] = [];
+  const lead = /^ */.exec(text)?.[0] ?? '';
+  let line = lead;
+  for (const word of text.slice(lead.length).split(' ')) {
+    const candidate = line === lead ? `${lead}${word}` : `${line} ${word}`;
+    if (candidate.length > width && line.trim() !== '') {
+      lines.push(line);
+      line = `${indent}${word}`;
+    } else {
+      line = candidate;
+    }
+  }
+  lines.push(line);
+  return lines;
+}
+
+/** The configuration as Pull Phone understood it: who is texted, what callers hear and when. Numbers masked. */
+export function describeConfig(config: Config, width = 100): string[] {
+  const seconds = (n: number): string => `${n} s`;
+  const onOff = (on: boolean): string => (on ? 'on' : 'off');
+  const rows: [string, string][] = [
+    ['Number', maskForDisplay(config.twilioNumber)],
+    [`Team (${config.members.length})`, config.members.map((m) => `${m.name} ${maskForDisplay(m.number)}`).join(', ')],
+    ['Queue', config.queueName],
+    ['Timings', `callers wait up to ${seconds(config.maxWaitSeconds)}, mobiles ring ${seconds(config.ringSeconds)}, voicemail up to ${seconds(config.voicemailMaxSeconds)}`],
+    ['Options', `transcription ${onOff(config.transcribeVoicemail)}, caller-name lookup ${onOff(config.callerNameLookup)}, Sync service ${config.syncServiceSid}`],
+    ['Team texts', config.messagingServiceSid === undefined ? 'from the number' : `through Messaging Service ${config.messagingServiceSid}`],
+    ['Replies', `take ${config.keywords.accept.join('/')}, voicemail ${config.keywords.voicemail.join('/')}, list ${config.keywords.status.join('/')}, `
+      + `help ${config.keywords.commands.join('/')}, pause ${config.keywords.pause.join('/')}, resume ${config.keywords.resume.join('/')}`],
+  ];
+  return rows.flatMap(([label, value]) => wrap(`  ${label.padEnd(11)} ${value}`, width, ' '.repeat(14)));
 }

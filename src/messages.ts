@@ -1,7 +1,8 @@
 /** Every text a team member receives. Each fits one SMS segment; see sms-text.ts. */
 import { Caller, describeCaller } from './caller';
 import { Keywords, Member } from './config';
-import { fit, clip, cleanLabel, toGsm7, SEGMENT_LENGTH } from './sms-text';
+import type { FailureKind } from './twilio-api';
+import { fit, clip, toGsm7, SEGMENT_LENGTH } from './sms-text';
 
 type CallerInfo = Pick<Caller, 'name' | 'number' | 'place' | 'reference'>;
 
@@ -83,7 +84,15 @@ export const replies = {
     fit('', `Not understood. Reply ${k.accept[0]} or ${k.accept[0]} 1234 to take a call, ${k.voicemail[0]} 1234 for voicemail, ${k.status[0]} for the list, ${k.commands[0]} for more.`),
   paused: (k: Keywords): string => fit('', `Paused: you will get no new-call texts until you reply ${k.resume[0]}. You can still take calls.`),
   resumed: (): string => 'Resumed: you will be texted about new calls again.',
-  tryAgain: (): string => 'Sorry, Twilio did not answer in time. Please send that again.',
+  /** The member's command failed; only a time-out is called one. */
+  tryAgain: (kind: FailureKind): string => {
+    switch (kind) {
+      case 'time-out': return 'Sorry, Twilio did not answer in time. Please send that again.';
+      case 'network': return 'Sorry, Pull Phone could not reach Twilio just now. Please send that again in a minute.';
+      case 'twilio': return 'Sorry, Twilio could not do that just now. Please send that again; if it keeps failing, tell whoever runs Pull Phone.';
+      case 'other': return 'Sorry, something went wrong on our side. Please send that again.';
+    }
+  },
 };
 
 export const notices = {
@@ -102,18 +111,13 @@ export const notices = {
     const back = caller.number === undefined ? ' No number to call back.' : ` Call back ${caller.number}`;
     return fit(`Twilio could not save a voicemail from ${who(caller)}`, `.${back}`);
   },
-  /** A voicemail's transcript, sent after the voicemail notice whenever Twilio delivers it (see transcript.ts). */
-  transcript: (caller: CallerInfo, text: string): string =>
-    fit(`Transcript, voicemail from ${clip(describeCaller(caller), 30)} (${caller.reference}): "${cleanLabel(text, 300)}`, '"', 306),
   /**
-   * The one text that may run to two segments: a recording link alone is over 120 characters.
-   * The transcription gets what room is left.
+   * Who called, how long the message is, and the member's own link to the page (transcript and audio are there).
+   * One segment: the link is kept whole and the caller's description gives way.
    */
-  voicemail: (caller: Pick<Caller, 'name' | 'number'>, seconds: number, recordingUrl: string, transcription?: string): string => {
-    const head = `Voicemail ${formatDuration(seconds)} from ${clip(describeCaller(caller), 40)}`;
+  voicemail: (caller: Pick<Caller, 'name' | 'number'>, seconds: number, link: string): string => {
     const back = caller.number === undefined || caller.name === undefined ? '' : ` ${caller.number}`;
-    const link = ` ${recordingUrl}`;
-    const text = transcription === undefined ? '' : ` "${cleanLabel(transcription, 300)}"`;
-    return fit(`${head}${back}:${link}${text}`, '', 306);
+    // Issue 15 adds "CALL <ref>" to the fixed part.
+    return fit(`Voicemail ${formatDuration(seconds)} from ${clip(describeCaller(caller), 40)}`, `${back}: ${link}`);
   },
 };

@@ -30,3 +30,9 @@ export function maskNumber(raw: string | undefined): string {
 export function isWithheld(from: string | undefined): boolean {
   return toE164(from) === null;
 }
+
+/** For the doctor's display of the team: the country's first digit and the last four (`+1•••••0001`). */
+export function maskForDisplay(e164: string): string {
+  const digits = e164.replace(/\D/g, '');
+  return digits.length >= 8 ? `+${digits.slice(0, 1)}•••••${digits.slice(-4)}` : '•••••';
+}

@@ -6,12 +6,13 @@ import type { Context, ServerlessCallback, ServerlessFunctionSignature } from '@
 // The TwiML builders alone, not the whole SDK: they load in a tenth of the time (see twilio-api.ts).
 import TwimlVoiceResponse from 'twilio/lib/twiml/VoiceResponse';
 import TwimlMessagingResponse from 'twilio/lib/twiml/MessagingResponse';
-import { Config, Env, readConfig } from './config';
+import { Config, ConfigProblem, Env, readConfig } from './config';
 import { logError } from './log';
 import { Store } from './store';
 import { describeFailure, twilioClient, TwilioClient } from './twilio-api';
 import { stepUrl } from './urls';
-import { WebhookEvent } from './webhook';
+import { sidParam, WebhookEvent } from './webhook';
+import { callReference } from './reference';
 
 export type VoiceResponse = TwimlVoiceResponse;
 export type MessagingResponse = TwimlMessagingResponse;
@@ -45,9 +46,17 @@ interface StepDefinition<R> {
   run: (step: Step, event: WebhookEvent) => Promise<R> | R;
   /**
    * What Twilio gets when the configuration is unusable, the step failed, or it ran out of time: always a safe answer.
-   * `reached` holds the milestones the step had passed (empty when misconfigured).
    */
-  fallback: (url: Step['url'], event: WebhookEvent, why: 'misconfigured' | 'failed' | 'late', reached: ReadonlySet<string>, config?: Config) => R;
+  fallback: (url: Step['url'], event: WebhookEvent, why: 'misconfigured' | 'failed' | 'late', more: FallbackContext) => R;
+}
+
+export interface FallbackContext {
+  /** The milestones the step had passed (empty when misconfigured). */
+  reached: ReadonlySet<string>;
+  /** The configuration, when it was usable. */
+  config?: Config;
+  /** What failed, when the step failed. */
+  error?: unknown;
 }
 
 export function defineStep<R extends VoiceResponse | MessagingResponse>(definition: StepDefinition<R>): Handler {
@@ -62,9 +71,9 @@ export function defineStep<R extends VoiceResponse | MessagingResponse>(definiti
       callback(null, response);
     };
     const result = readConfig(environmentOf(context));
+    logConfigProblems(definition.name, result.problems);
     if (!result.ok) {
-      for (const problem of result.problems) logError(definition.name, `configuration: ${problem.variable} ${problem.message}`);
-      answer(definition.fallback(url, event, 'misconfigured', new Set()));
+      answer(definition.fallback(url, event, 'misconfigured', { reached: new Set() }));
       return;
     }
     const { config } = result;
@@ -87,7 +96,7 @@ export function defineStep<R extends VoiceResponse | MessagingResponse>(definiti
     const deadline = setTimeout(() => {
       if (answered) return;
       logError(definition.name, `no answer after ${STEP_DEADLINE_MS} ms (reached: ${[...step.reached].join(', ') || 'nothing'}); answering with the safe fallback, unfinished work is cut short`);
-      answer(definition.fallback(url, event, 'late', step.reached, config));
+      answer(definition.fallback(url, event, 'late', { reached: step.reached, config }));
     }, STEP_DEADLINE_MS);
     Promise.resolve()
       .then(() => definition.run(step, event))
@@ -95,11 +104,32 @@ export function defineStep<R extends VoiceResponse | MessagingResponse>(definiti
         if (answered) logError(definition.name, `finished after the deadline (reached: ${[...step.reached].join(', ')})`);
         answer(response);
       }, (error: unknown) => {
-        logError(definition.name, `failed (${describeFailure(error)}); answering with the safe fallback`);
-        answer(definition.fallback(url, event, 'failed', step.reached, config));
+        // The call's reference (not its number) lets the log line be matched with the team's texts.
+        const callSid = sidParam(event, 'CallSid', 'CA');
+        const about = callSid === undefined ? '' : ` for caller ${callReference(callSid)}`;
+        logError(definition.name, `failed${about} (${describeFailure(error)}); answering with the safe fallback`);
+        answer(definition.fallback(url, event, 'failed', { reached: step.reached, config, error }));
       })
       .finally(() => { clearTimeout(deadline); });
   };
+}
+
+/**
+ * Problems that stop the product are logged on every invocation (each caller is affected); an ignored
+ * optional value once per warm instance, so a typo does not fill the log. This set only spares the log:
+ * a fresh instance logs it again, which is what should happen.
+ */
+const loggedOnce = new Set<string>();
+function logConfigProblems(stepName: string, problems: readonly ConfigProblem[]): void {
+  for (const problem of problems) {
+    const line = `configuration: ${problem.variable} ${problem.message}`;
+    if (problem.stops) {
+      logError(stepName, line);
+    } else if (!loggedOnce.has(line)) {
+      loggedOnce.add(line);
+      logError(stepName, line);
+    }
+  }
 }
 
 function environmentOf(context: Context<Env>): Env {

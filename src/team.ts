@@ -8,16 +8,44 @@ import { Step } from './step';
 import { CallRecord, OutcomeRecord } from './store';
 import { describeFailure } from './twilio-api';
 
-export async function textMembers(step: Step, members: readonly Member[], body: string): Promise<void> {
+export interface TextResult {
+  /** How many members Twilio accepted a text for. */
+  sent: number;
+  /** Each distinct cause of a failed send (describeFailure), for the step's summary line. */
+  causes: string[];
+}
+
+/**
+ * Through the Messaging Service when MESSAGING_SERVICE_SID is set (its registered sender pool),
+ * else from the Twilio number. One body for all, or each member's own (a voicemail notice carries
+ * the member's own link). `about` names the call in the log (e.g. "caller 4821").
+ */
+export async function textMembers(
+  step: Step, members: readonly Member[], body: string | ((member: Member) => string), about?: string,
+): Promise<TextResult> {
+  const { messagingServiceSid, twilioNumber } = step.config;
+  const sender = messagingServiceSid === undefined ? { from: twilioNumber } : { messagingServiceSid };
   const results = await Promise.allSettled(
-    members.map((member) => step.client.messages.create({ to: member.number, from: step.config.twilioNumber, body })),
+    members.map((member) => step.client.messages.create({
+      to: member.number, ...sender, body: typeof body === 'string' ? body : body(member),
+    })),
   );
+  const causes = new Set<string>();
   results.forEach((result, i) => {
     // An opted-out member (21610), a bad number or an API error is logged and the others still get their text.
     if (result.status === 'rejected') {
-      logError(step.name, `text to ${maskNumber(members[i]?.number)} failed (${describeFailure(result.reason)})`);
+      const cause = describeFailure(result.reason);
+      causes.add(cause);
+      logError(step.name, `text to ${maskNumber(members[i]?.number)}${about === undefined ? '' : ` about ${about}`} failed (${cause})`);
     }
   });
+  return { sent: results.filter((r) => r.status === 'fulfilled').length, causes: [...causes] };
+}
+
+/** "2 of 2 members texted", or "0 of 2 members texted: ENOTFOUND api.twilio.com": always the true count. */
+export function textedSummary(result: TextResult | undefined, total: number): string {
+  if (result === undefined) return `texts to ${total} member${total === 1 ? '' : 's'} still unconfirmed when the step moved on`;
+  return `${result.sent} of ${total} members texted${result.causes.length === 0 ? '' : `: ${result.causes.join('; ')}`}`;
 }
 
 /**
@@ -110,10 +138,10 @@ export async function reportOutcome(
     // Should the step's deadline come now, its log names what was cut short: a claimed report not yet sent.
     const milestone = `${outcome.outcome} of caller ${caller.reference} claimed, team being texted`;
     step.reached.add(milestone);
-    await textMembers(step, teamInTurn(step.config.members, callSid), text(caller));
+    const texted = await textMembers(step, teamInTurn(step.config.members, callSid), text(caller), `caller ${caller.reference}`);
     step.reached.delete(milestone);
     step.reached.add(`${outcome.outcome} of caller ${caller.reference} reported`);
-    logInfo(step.name, `caller ${caller.reference}: ${outcome.outcome}, team told`);
+    logInfo(step.name, `caller ${caller.reference}: ${outcome.outcome}; ${textedSummary(texted, step.config.members.length)}`);
   }
   return claimed;
 }

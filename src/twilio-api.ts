@@ -1,6 +1,7 @@
 /** The one place a Twilio REST client is made, and how its errors are read. */
 import type { Twilio } from 'twilio';
 import { Config } from './config';
+import { maskNumber } from './phone';
 
 export type TwilioClient = Twilio;
 
@@ -49,9 +50,63 @@ export function isRefusal(error: unknown): boolean {
   return status !== undefined && status >= 400 && status < 500 && status !== 429;
 }
 
-/** For logs: the status and Twilio code, never the message (it can echo phone numbers). */
+/** How a REST request failed, in the terms a person acts on. */
+export type FailureKind = 'time-out' | 'network' | 'twilio' | 'other';
+
+/** Node's and axios's codes for a request that got no answer in time. */
+const TIME_OUT_CODES = new Set(['ETIMEDOUT', 'ECONNABORTED', 'ESOCKETTIMEDOUT', 'UND_ERR_CONNECT_TIMEOUT']);
+
+/**
+ * The network error under a failed request, if that is what it was: twilio-node's HTTP client (axios)
+ * wraps Node's error, so the code and host are looked for on the error and on its causes.
+ */
+function networkCause(error: unknown): { code: string; host?: string } | undefined {
+  let code: string | undefined;
+  let host: string | undefined;
+  for (let e: unknown = error, depth = 0; typeof e === 'object' && e !== null && depth < 4; depth += 1) {
+    const fields = e as { code?: unknown; hostname?: unknown; address?: unknown; port?: unknown; message?: unknown; cause?: unknown };
+    if (code === undefined && typeof fields.code === 'string' && /^E[A-Z_]+$/.test(fields.code)) code = fields.code;
+    if (host === undefined && typeof fields.hostname === 'string') host = fields.hostname;
+    if (host === undefined && typeof fields.address === 'string') {
+      host = `${fields.address}${typeof fields.port === 'number' ? `:${fields.port}` : ''}`;
+    }
+    // Node's messages end with the host: "getaddrinfo ENOTFOUND api.twilio.com", "connect ECONNREFUSED 127.0.0.1:9".
+    if (host === undefined && typeof fields.message === 'string') host = /\bE[A-Z_]+ ([\w.-]+(?::\d+)?)\s*$/.exec(fields.message)?.[1];
+    e = fields.cause;
+  }
+  if (code === undefined) return undefined;
+  return host === undefined ? { code } : { code, host };
+}
+
+export function failureKind(error: unknown): FailureKind {
+  if (failureOf(error).status !== undefined) return 'twilio';
+  const network = networkCause(error);
+  if (network !== undefined) return TIME_OUT_CODES.has(network.code) ? 'time-out' : 'network';
+  if (error instanceof Error && /time-?out|timed out/i.test(error.message)) return 'time-out';
+  return 'other';
+}
+
+/** Anything that looks like a phone number in text that is about to be logged, down to its last four digits. */
+export function maskNumbersIn(text: string): string {
+  return text.replace(/\+?\d[\d\s().-]{5,}\d/g, (number) => maskNumber(number));
+}
+
+/**
+ * For logs: the cause a person can act on. Twilio's status, error code and message (numbers masked), or the
+ * network error and host (`ENOTFOUND api.twilio.com`), or a time-out; never a full phone number or a secret.
+ */
 export function describeFailure(error: unknown): string {
   const { status, code } = failureOf(error);
-  if (status === undefined) return error instanceof Error ? error.name : 'unknown error';
-  return `HTTP ${status}${code === undefined ? '' : ` code ${code}`}`;
+  const raw = typeof error === 'object' && error !== null ? (error as { message?: unknown }).message : undefined;
+  const message = typeof raw === 'string' ? raw : '';
+  if (status !== undefined) {
+    return `HTTP ${status}${code === undefined ? '' : ` code ${code}`}${message === '' ? '' : `: ${maskNumbersIn(message)}`}`;
+  }
+  const network = networkCause(error);
+  if (network !== undefined) {
+    const what = TIME_OUT_CODES.has(network.code) ? `time-out (${network.code})` : network.code;
+    return `${what}${network.host === undefined ? '' : ` ${network.host}`}`;
+  }
+  if (error instanceof Error) return `${error.name}${message === '' ? '' : `: ${maskNumbersIn(message)}`}`;
+  return 'unknown error';
 }

@@ -8,6 +8,8 @@
 export interface NumberSettings {
   voiceUrl?: string | null;
   voiceMethod?: string | null;
+  voiceFallbackUrl?: string | null;
+  voiceFallbackMethod?: string | null;
   smsUrl?: string | null;
   smsMethod?: string | null;
   statusCallback?: string | null;
@@ -32,6 +34,8 @@ export interface WiringRequest {
 export interface WiringUpdate {
   voiceUrl?: string;
   voiceMethod?: string;
+  voiceFallbackUrl?: string;
+  voiceFallbackMethod?: string;
   smsUrl?: string;
   smsMethod?: string;
   statusCallback?: string;
@@ -57,6 +61,12 @@ export interface WiringPlan {
 export const VOICE_PATH = '/incoming-call';
 export const SMS_PATH = '/sms-reply';
 export const STATUS_PATH = '/call-status';
+/**
+ * A static TwiML asset (assets/voice-fallback.xml, deployed from dist/assets) that apologises and records a
+ * message: what Twilio plays when /incoming-call fails or does not answer in time (error 11200, 11205),
+ * instead of its generic application error. Requested with GET: it is a static file.
+ */
+export const VOICE_FALLBACK_PATH = '/voice-fallback.xml';
 
 export function planWiring(current: NumberSettings, request: WiringRequest): WiringPlan {
   const changes: Change[] = [];
@@ -68,6 +78,10 @@ export function planWiring(current: NumberSettings, request: WiringRequest): Wir
   change('voice URL (A call comes in)', current.voiceUrl, voiceUrl, { voiceUrl });
   // Twilio defaults an unset method to POST; an explicit GET would put caller details in URLs and logs.
   change('voice method', methodOf(current.voiceMethod), 'POST', { voiceMethod: 'POST' });
+  const voiceFallbackUrl = `https://${request.domain}${VOICE_FALLBACK_PATH}`;
+  // URL and method as one setting: a static file is fetched with GET (an unset method means POST).
+  const fallbackNow = present(current.voiceFallbackUrl) ? `${String(current.voiceFallbackUrl)} (${methodOf(current.voiceFallbackMethod)})` : undefined;
+  change('voice fallback URL (Primary handler fails)', fallbackNow, `${voiceFallbackUrl} (GET)`, { voiceFallbackUrl, voiceFallbackMethod: 'GET' });
   change('SMS URL (A message comes in)', current.smsUrl, smsUrl, { smsUrl });
   change('SMS method', methodOf(current.smsMethod), 'POST', { smsMethod: 'POST' });
   // Twilio requests it when a call ends: the only word we get of a caller who hangs up outside the queue.
@@ -174,4 +188,27 @@ export function deployedDomain(environments: readonly ServiceEnvironment[], late
   const running = environments.filter((e) => latestBuild !== '' && e.buildSid === latestBuild);
   if (running.length === 1) return running[0]?.domainName;
   return environments.length === 1 ? environments[0]?.domainName : undefined;
+}
+
+/** A Messaging Service that holds the Twilio number, as Twilio reports it (twilio-node's camelCase names). */
+export interface MessagingServiceFacts {
+  sid: string;
+  friendlyName: string;
+  /** True: inbound texts go to the number's own SMS URL (our /sms-reply). False: the service's settings decide. */
+  useInboundWebhookOnNumber: boolean;
+  inboundRequestUrl: string | null;
+}
+
+/**
+ * A Messaging Service that holds the number (A2P 10DLC registration puts it in one) handles inbound texts
+ * itself unless it defers to the number's webhook (twilio.com/docs/messaging/services/api,
+ * use_inbound_webhook_on_number): members' replies would then never reach /sms-reply.
+ */
+export function messagingServiceProblems(services: readonly MessagingServiceFacts[], domain: string | undefined): string[] {
+  // A service that itself sends inbound texts to our /sms-reply works too.
+  const ours = (s: MessagingServiceFacts): boolean => domain !== undefined && s.inboundRequestUrl === `https://${domain}${SMS_PATH}`;
+  return services.filter((s) => !s.useInboundWebhookOnNumber && !ours(s)).map((s) => {
+    const where = s.inboundRequestUrl === null || s.inboundRequestUrl === '' ? 'nowhere' : `to ${s.inboundRequestUrl}`;
+    return `Messaging Service ${s.sid} ("${s.friendlyName}") holds the number and takes its incoming texts (they go ${where}), so members' replies never reach /sms-reply. Fix: twilio api:messaging:v1:services:update --sid ${s.sid} --use-inbound-webhook-on-number true (or Console > Messaging > Services > ${s.friendlyName} > Integration > "Defer to sender's webhook").`;
+  });
 }

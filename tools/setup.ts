@@ -1,7 +1,8 @@
 /**
  * npm run setup -- --domain <service>.twil.io [--caller-name-lookup]
  * Points TWILIO_PHONE_NUMBER at the deployed functions: calls to /incoming-call, texts to /sms-reply,
- * both POST, and optionally Twilio's caller-name lookup. Changes only what differs, so a second run changes nothing.
+ * both POST, a voice fallback (a static TwiML asset that apologises and records a message), and optionally
+ * Twilio's caller-name lookup. Warns when a Messaging Service holding the number would take its texts away. Changes only what differs, so a second run changes nothing.
  * Without --domain it asks Twilio for the domain of the service the last `npm run deploy` created (.twiliodeployinfo).
  */
 import { existsSync, readFileSync } from 'node:fs';
@@ -10,7 +11,8 @@ import { parseArgs } from 'node:util';
 import { Config, Env, readConfig } from '../src/config';
 import { effectiveEnv, parseDotenv } from '../src/doctor';
 import { failureOf, twilioClient, TwilioClient } from '../src/twilio-api';
-import { deployedDomain, deployedService, normaliseDomain, planWiring, updateOf } from '../src/wiring';
+import { deployedDomain, deployedService, messagingServiceProblems, normaliseDomain, planWiring, updateOf } from '../src/wiring';
+import { messagingServicesOf } from '../src/account-facts';
 
 export interface SetupOptions {
   domain?: string | undefined;
@@ -80,7 +82,8 @@ async function wire(client: TwilioClient, config: Config, domain: string, caller
     print('Check it in Console > Phone Numbers > Manage > Active numbers, and that ACCOUNT_SID is the account (or subaccount) that owns it.');
     return 1;
   }
-  const plan = planWiring(number, { domain, callerNameLookup });
+  const [plan, services] = [planWiring(number, { domain, callerNameLookup }), await messagingServicesOf(client, config.twilioNumber)];
+  const blockers = [...plan.blockers, ...messagingServiceProblems(services, domain)];
   print(`Wiring ${config.twilioNumber} (${number.sid}) to ${domain}:`);
   if (plan.changes.length === 0) {
     print('  nothing to change.');
@@ -89,9 +92,9 @@ async function wire(client: TwilioClient, config: Config, domain: string, caller
     for (const c of plan.changes) print(`  ${c.label}: ${c.from} -> ${c.to}`);
     print(`  changed ${plan.changes.length} setting${plan.changes.length === 1 ? '' : 's'}.`);
   }
-  if (plan.blockers.length > 0) {
+  if (blockers.length > 0) {
     print('Still to do before calls and texts reach Pull Phone:');
-    for (const b of plan.blockers) print(`  ${b}`);
+    for (const b of blockers) print(`  ${b}`);
     return 1;
   }
   print(`Done: calls and texts to ${config.twilioNumber} go to Pull Phone. Call it to try.`);

@@ -1,10 +1,10 @@
 /** npm run doctor: each finding on crafted configuration and project facts, and the report it prints. */
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { diagnose, Finding, formatFindings, parseDotenv, ProjectFacts } from '../../src/doctor';
-import { runDoctor } from '../../tools/doctor';
+import { DoctorOptions, runDoctor } from '../../tools/doctor';
 import { ANN, ENV, TWILIO_NUMBER } from '../support/harness';
 
 /** A project ready to deploy; ACCEPT_KEYWORDS without YES so it has no warning either. */
@@ -39,9 +39,9 @@ describe('configuration (what readConfig checks), as deploy will upload it from 
     ['a malformed Account SID', { ACCOUNT_SID: 'AC123' }, 'ACCOUNT_SID', /"AC" followed by 32 hex digits/],
     ['a malformed Auth Token', { AUTH_TOKEN: 'not-the-token-format' }, 'AUTH_TOKEN', /32 hex digits/],
     ['a Twilio number not in E.164', { TWILIO_PHONE_NUMBER: '555-0000' }, 'TWILIO_PHONE_NUMBER', /E\.164/],
-    ['a member number not in E.164', { TEAM_MEMBERS: 'Ann:5551230001' }, 'TEAM_MEMBERS', /entry 1 is not Name:\+E164/],
+    ['a member number not in E.164', { TEAM_MEMBERS: `Ann:5551230001,Bob:${ANN.number}` }, 'TEAM_MEMBERS', /entry 1 \("Ann:••••••0001"\) is not Name:\+E164/],
     ['a member listed twice', { TEAM_MEMBERS: `Ann:${ANN.number},Annie:${ANN.number}` }, 'TEAM_MEMBERS', /repeats a number/],
-    ['the Twilio number among the members', { TEAM_MEMBERS: `Ann:${ANN.number},Desk:${TWILIO_NUMBER}` }, 'TEAM_MEMBERS', /must not include TWILIO_PHONE_NUMBER/],
+    ['the Twilio number among the members', { TEAM_MEMBERS: `Ann:${ANN.number},Desk:${TWILIO_NUMBER}` }, 'TEAM_MEMBERS', /entry 2 \(.*\) is TWILIO_PHONE_NUMBER itself/],
     ['one word for two commands', { STATUS_KEYWORDS: 'STATUS,Y' }, 'STATUS_KEYWORDS', /repeats Y, already in ACCEPT_KEYWORDS/],
     ['a Twilio reserved word', { PAUSE_KEYWORDS: 'STOP' }, 'PAUSE_KEYWORDS', /Twilio reserves it/],
   ])('%s is an error naming the variable and the fix', (_what, change, variable, message) => {
@@ -56,8 +56,8 @@ describe('configuration (what readConfig checks), as deploy will upload it from 
     const findings = diagnose({}, facts({}, { ...GOOD_ENV, AUTH_TOKEN: secret, TEAM_MEMBERS: `A:${members[0] ?? ''},B:${members[0] ?? ''},C:${members[1] ?? ''},D:+44 20` }));
     const report = formatFindings(findings).join('\n');
     expect(report).toContain('AUTH_TOKEN');
-    expect(report).toMatch(/TEAM_MEMBERS entry 2 repeats/);
-    expect(report).toMatch(/TEAM_MEMBERS entry 4 is not/);
+    expect(report).toMatch(/TEAM_MEMBERS entry 2 \(.*\) repeats/);
+    expect(report).toMatch(/TEAM_MEMBERS entry 4 \(.*\) is not/);
     for (const leaked of [secret, ...members, '+44 20', '+4420']) expect(report).not.toContain(leaked);
   });
 
@@ -111,11 +111,11 @@ describe('advice', () => {
     expect(note).toMatchObject({ level: 'warning', subject: 'TRANSCRIBE_VOICEMAIL' });
     expect(note.message).toMatch(/US English only/);
     // Twilio transcribes recordings shorter than 120 s only, so the default maximum (120) already leaves one out.
-    expect(note.message).toMatch(/VOICEMAIL_MAX_SECONDS is 120: messages of 120 s or more are texted without one/);
+    expect(note.message).toMatch(/VOICEMAIL_MAX_SECONDS is 120: messages of 120 s or more get no transcript on their page/);
     expect(only(diagnose({}, facts({}, { ...GOOD_ENV, TRANSCRIBE_VOICEMAIL: 'yes', VOICEMAIL_MAX_SECONDS: '119' }))).message)
       .not.toMatch(/VOICEMAIL_MAX_SECONDS/);
     expect(only(diagnose({}, facts({}, { ...GOOD_ENV, TRANSCRIBE_VOICEMAIL: 'yes', VOICEMAIL_MAX_SECONDS: '300' }))).message)
-      .toMatch(/VOICEMAIL_MAX_SECONDS is 300: messages of 120 s or more are texted without one/);
+      .toMatch(/VOICEMAIL_MAX_SECONDS is 300: messages of 120 s or more get no transcript on their page/);
     expect(diagnose({}, facts({}, { ...GOOD_ENV, TRANSCRIBE_VOICEMAIL: 'false' }))).toEqual([]);
   });
 });
@@ -132,6 +132,11 @@ describe('files', () => {
     const finding = only(diagnose({}, facts(change)));
     expect(finding).toMatchObject({ level: 'error', subject });
     expect(finding.message).toMatch(message);
+  });
+
+  it('the voicemail page and its audio are public on purpose (they check their own token): no finding', () => {
+    const sources = ['incoming-call.protected.ts', 'vm.ts', 'vm-audio.ts'];
+    expect(diagnose({}, facts({ sources, build: { functions: ['incoming-call.protected.js', 'vm.js', 'vm-audio.js'], musicAsset: true } }))).toEqual([]);
   });
 
   it('.env not ignored by git is a warning; when git cannot tell, nothing is said', () => {
@@ -230,29 +235,128 @@ describe('npm run doctor on a project folder', () => {
   });
   afterEach(() => { rmSync(root, { recursive: true, force: true }); });
 
-  function doctor(): { code: number; out: string[] } {
+  async function doctor(options: DoctorOptions = {}): Promise<{ code: number; out: string[] }> {
     const out: string[] = [];
-    const code = runDoctor(root, {}, (line) => { out.push(line); });
+    const code = await runDoctor(root, {}, (line) => { out.push(line); }, options);
     return { code, out };
   }
 
-  it('passes a ready project', () => {
-    const { code, out } = doctor();
+  it('passes a ready project', async () => {
+    const { code, out } = await doctor();
     expect(out.at(-1)).toBe('All checks passed.');
     expect(code).toBe(0);
   });
 
-  it('finds a .env that git tracks, and fails', () => {
+  it('finds a .env that git tracks, and fails', async () => {
     expect(spawnSync('git', ['add', '-f', '.env'], { cwd: root }).status).toBe(0);
-    const { code, out } = doctor();
+    const { code, out } = await doctor();
     expect(out).toEqual(expect.arrayContaining([expect.stringMatching(/^ERROR {3}\.env is tracked by git/)]));
     expect(code).toBe(1);
   });
 
-  it('finds a .env that git does not ignore', () => {
+  it('finds a .env that git does not ignore', async () => {
     rmSync(join(root, '.gitignore'));
-    const { code, out } = doctor();
+    const { code, out } = await doctor();
     expect(out).toEqual(expect.arrayContaining([expect.stringMatching(/^WARNING \.env is not ignored by git/)]));
     expect(code).toBe(0);
+  });
+});
+
+describe('a doctor that shows (issue 13, item 2)', () => {
+  let root: string;
+  const write = (file: string, text: string): void => {
+    mkdirSync(dirname(join(root, file)), { recursive: true });
+    writeFileSync(join(root, file), text);
+  };
+  const CAROL = '+16175550133';
+  const DAN = '+16175550144';
+  const OWN_NUMBER = '+16175550100';
+  const OWN_ENV = { ...GOOD_ENV, TWILIO_PHONE_NUMBER: OWN_NUMBER, TEAM_MEMBERS: `Carol:${CAROL};Dan:${DAN}` };
+  const dotenv = (values: Record<string, string>): string => Object.entries(values).map(([k, v]) => `${k}=${v}`).join('\n');
+  beforeEach(() => {
+    root = mkdtempSync(join(tmpdir(), 'pull-phone-doctor-'));
+    write('package.json', JSON.stringify(facts().packageJson));
+    write('.gitignore', '.env\n');
+    write('functions/incoming-call.protected.ts', '');
+    write('assets/hold-music.wav', 'RIFF');
+    write('dist/functions/incoming-call.protected.js', '');
+    write('dist/assets/hold-music.wav', 'RIFF');
+    // The project's real .env.example, so the placeholders the doctor knows are the ones users copy.
+    write('.env.example', readFileSync(join(__dirname, '..', '..', '.env.example'), 'utf8'));
+    spawnSync('git', ['init', '-q'], { cwd: root });
+  });
+  afterEach(() => { rmSync(root, { recursive: true, force: true }); });
+
+  async function doctor(options: DoctorOptions = {}): Promise<{ code: number; out: string[] }> {
+    const out: string[] = [];
+    const code = await runDoctor(root, {}, (line) => { out.push(line); }, options);
+    return { code, out };
+  }
+
+  it('shows the team written with semicolons as it was understood, numbers masked, and passes', async () => {
+    write('.env', dotenv(OWN_ENV));
+    const { code, out } = await doctor();
+    const text = out.join('\n');
+    expect(text).toContain('Configuration as understood:');
+    expect(text).toMatch(/Team \(2\)\s+Carol \+1•••••0133, Dan \+1•••••0144/);
+    expect(text).toMatch(/Number\s+\+1•••••0100/);
+    expect(text).toMatch(/Queue\s+pull-phone/);
+    expect(text).toMatch(/callers wait up to 120 s, mobiles ring 20 s/);
+    expect(text).toMatch(/transcription off, caller-name lookup off/);
+    for (const number of [CAROL, DAN, OWN_NUMBER]) expect(text).not.toContain(number);
+    expect(out.at(-1)).toBe('All checks passed.');
+    expect(code).toBe(0);
+  });
+
+  it('flags the placeholders copied from .env.example', async () => {
+    const example = parseDotenv(readFileSync(join(__dirname, '..', '..', '.env.example'), 'utf8')).values;
+    write('.env', dotenv({ ...GOOD_ENV, TWILIO_PHONE_NUMBER: example.TWILIO_PHONE_NUMBER ?? '', TEAM_MEMBERS: `${example.TEAM_MEMBERS ?? ''},Carol:${CAROL}` }));
+    const { code, out } = await doctor();
+    const text = out.join('\n');
+    expect(text).toMatch(/ERROR {3}TWILIO_PHONE_NUMBER is still the placeholder from \.env\.example/);
+    expect(text).toMatch(/ERROR {3}TEAM_MEMBERS entry 1 \(\+1•••••0001\) is a placeholder number from \.env\.example/);
+    expect(text).toMatch(/ERROR {3}TEAM_MEMBERS entry 2 \(\+1•••••0002\) is a placeholder number/);
+    expect(text).not.toMatch(/entry 3 .*placeholder/);
+    expect(code).toBe(1);
+  });
+
+  it('points out a variable name close to a real one (TEAM_MEMBER), and what is then missing', async () => {
+    const { TEAM_MEMBERS: team, ...rest } = OWN_ENV;
+    write('.env', dotenv({ ...rest, TEAM_MEMBER: team, MAX_WAIT: '300', UNRELATED_TOOL_SETTING: 'x' }));
+    const { code, out } = await doctor();
+    const text = out.join('\n');
+    expect(text).toMatch(/WARNING TEAM_MEMBER is not a Pull Phone setting and is ignored: did you mean TEAM_MEMBERS\?/);
+    expect(text).toMatch(/WARNING MAX_WAIT is not a Pull Phone setting and is ignored: did you mean MAX_WAIT_SECONDS\?/);
+    expect(text).not.toMatch(/UNRELATED_TOOL_SETTING/);
+    expect(text).toMatch(/ERROR {3}TEAM_MEMBERS is not set/);
+    expect(code).toBe(1);
+  });
+
+  it('flags duplicates, numbers that are not E.164 and the Twilio number among the members, by entry, masked', async () => {
+    write('.env', dotenv({ ...OWN_ENV, TEAM_MEMBERS: `Carol:${CAROL}; Carol again:${CAROL}; Dan:617-555-0144; Desk:${OWN_NUMBER}` }));
+    const { code, out } = await doctor();
+    const text = out.join('\n');
+    expect(text).toMatch(/TEAM_MEMBERS entry 2 \("Carol again:\+•+0133"\) repeats a number/);
+    expect(text).toMatch(/TEAM_MEMBERS entry 3 \("Dan:[•-]+0144"\) is not Name:\+E164/);
+    expect(text).toMatch(/TEAM_MEMBERS entry 4 \("Desk:\+•+0100"\) is TWILIO_PHONE_NUMBER itself/);
+    expect(code).toBe(1);
+  });
+
+  it('a .env saved with a BOM, CRLF line ends, quotes and trailing spaces works as meant', async () => {
+    const lines = Object.entries(OWN_ENV).map(([k, v]) => (k === 'TEAM_MEMBERS' ? `${k}="${v}"   ` : k === 'AUTH_TOKEN' ? `${k}='${v}'` : `${k}=${v}  `));
+    write('.env', `\uFEFF${lines.join('\r\n')}\r\n`);
+    const { out } = await doctor();
+    const text = out.join('\n');
+    expect(text).toMatch(/Team \(2\)\s+Carol \+1•••••0133, Dan \+1•••••0144/);
+    expect(text).not.toMatch(/ERROR/);
+  });
+
+  it('fits a terminal: no line wider than the width asked for (80 or 100 columns)', async () => {
+    write('.env', dotenv({ ...OWN_ENV, AUTH_TOKEN: 'nope', TEAM_MEMBERS: `Carol:${CAROL};x:1;y:2`, MAX_WAIT_SECONDS: 'abc', TEAM_MEMBER: 'oops' }));
+    for (const width of [80, 100]) {
+      const { out } = await doctor({ width });
+      expect(out.length).toBeGreaterThan(8);
+      expect(out.filter((line) => Array.from(line).length > width)).toEqual([]);
+    }
   });
 });

@@ -68,13 +68,39 @@ async function setup(options: SetupOptions, env: Record<string, string> = ENV): 
 
 const posts = (): Record<string, string>[] => twilio.requests.filter((r) => r.method === 'POST').map((r) => r.params);
 
+describe('npm run setup and a Messaging Service holding the number (A2P)', () => {
+  const MG = `MG${'3'.repeat(32)}`;
+  afterEach(() => { twilio.messagingServices.clear(); });
+
+  it('warns, with the command that fixes it, when the service takes the number\'s incoming texts; exit 1', async () => {
+    twilio.messagingServices.set(MG, { sid: MG, friendlyName: 'A2P campaign', useInboundWebhookOnNumber: false, inboundRequestUrl: null, numbers: [TWILIO_NUMBER] });
+    const { code, out } = await setup({ domain: DOMAIN });
+    expect(code).toBe(1);
+    const text = out.join('\n');
+    expect(text).toMatch(/Still to do/);
+    expect(text).toContain(`Messaging Service ${MG} ("A2P campaign") holds the number and takes its incoming texts`);
+    expect(text).toContain(`twilio api:messaging:v1:services:update --sid ${MG} --use-inbound-webhook-on-number true`);
+  });
+
+  it('says nothing when the service defers to the number\'s webhook, or does not hold the number', async () => {
+    twilio.messagingServices.set(MG, { sid: MG, friendlyName: 'A2P campaign', useInboundWebhookOnNumber: true, inboundRequestUrl: null, numbers: [TWILIO_NUMBER] });
+    twilio.messagingServices.set(`MG${'4'.repeat(32)}`, { sid: `MG${'4'.repeat(32)}`, friendlyName: 'other', useInboundWebhookOnNumber: false, inboundRequestUrl: null, numbers: ['+15550009999'] });
+    const { code, out } = await setup({ domain: DOMAIN });
+    expect(code).toBe(0);
+    expect(out.join('\n')).not.toMatch(/Messaging Service/);
+  });
+});
+
 describe('npm run setup', () => {
   it('first run points calls, texts and the end-of-call callback at the deployed functions and says what it changed', async () => {
     // The seeded number has no status_callback_method, as a number that never had one: unset means POST, so it is not sent.
     expect(twilio.numbers.get(PN)).not.toHaveProperty('status_callback_method');
     const { code, out } = await setup({ domain: DOMAIN });
     expect(code).toBe(0);
-    expect(posts()).toEqual([{ VoiceUrl: `https://${DOMAIN}/incoming-call`, SmsUrl: `https://${DOMAIN}/sms-reply`, StatusCallback: `https://${DOMAIN}/call-status` }]);
+    expect(posts()).toEqual([{
+      VoiceUrl: `https://${DOMAIN}/incoming-call`, SmsUrl: `https://${DOMAIN}/sms-reply`, StatusCallback: `https://${DOMAIN}/call-status`,
+      VoiceFallbackUrl: `https://${DOMAIN}/voice-fallback.xml`, VoiceFallbackMethod: 'GET',
+    }]);
     expect(twilio.requests.filter((r) => r.method === 'POST').map((r) => r.path)).toEqual([`/2010-04-01/Accounts/${ACCOUNT_SID}/IncomingPhoneNumbers/${PN}.json`]);
     expect(twilio.numbers.get(PN)).toMatchObject({
       voice_url: `https://${DOMAIN}/incoming-call`, sms_url: `https://${DOMAIN}/sms-reply`, status_callback: `https://${DOMAIN}/call-status`,
@@ -84,9 +110,10 @@ describe('npm run setup', () => {
     expect(out).toEqual([
       `Wiring ${TWILIO_NUMBER} (${PN}) to ${DOMAIN}:`,
       `  voice URL (A call comes in): https://demo.twilio.com/welcome/voice/ -> https://${DOMAIN}/incoming-call`,
+      `  voice fallback URL (Primary handler fails): (not set) -> https://${DOMAIN}/voice-fallback.xml (GET)`,
       `  SMS URL (A message comes in): https://demo.twilio.com/welcome/sms/reply -> https://${DOMAIN}/sms-reply`,
       `  call status callback (call ended): (not set) -> https://${DOMAIN}/call-status`,
-      '  changed 3 settings.',
+      '  changed 4 settings.',
       `Done: calls and texts to ${TWILIO_NUMBER} go to Pull Phone. Call it to try.`,
     ]);
   });
@@ -108,6 +135,7 @@ describe('npm run setup', () => {
     seedNumbers({
       voice_url: `https://${DOMAIN}/incoming-call`, sms_url: `https://${DOMAIN}/sms-reply`,
       status_callback: `https://${DOMAIN}/call-status`, status_callback_method: 'POST',
+      voice_fallback_url: `https://${DOMAIN}/voice-fallback.xml`, voice_fallback_method: 'GET',
     });
     const { code, out } = await setup({ domain: DOMAIN });
     expect(code).toBe(0);
@@ -173,7 +201,7 @@ describe('npm run setup', () => {
     expect(code).toBe(1);
     expect(out[0]).toMatch(/valid configuration first/);
     expect(out.filter((l) => l.startsWith('  AUTH_TOKEN '))).toHaveLength(1);
-    expect(out.filter((l) => l.startsWith('  TEAM_MEMBERS '))).toHaveLength(1);
+    expect(out.filter((l) => l.startsWith('  TEAM_MEMBERS '))).toHaveLength(2);
     expect(out.join('\n')).not.toContain('secret-ish');
     expect(twilio.requests).toEqual([]);
   });

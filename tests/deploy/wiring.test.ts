@@ -2,11 +2,12 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseSetupArgs } from '../../tools/setup';
-import { deployedDomain, deployedService, normaliseDomain, NumberSettings, planWiring, SMS_PATH, STATUS_PATH, updateOf, VOICE_PATH } from '../../src/wiring';
+import { deployedDomain, deployedService, normaliseDomain, NumberSettings, planWiring, SMS_PATH, STATUS_PATH, updateOf, VOICE_FALLBACK_PATH, VOICE_PATH } from '../../src/wiring';
 
 const DOMAIN = 'pull-phone-1234-dev.twil.io';
 const WIRED: NumberSettings = {
   voiceUrl: `https://${DOMAIN}/incoming-call`, voiceMethod: 'POST',
+  voiceFallbackUrl: `https://${DOMAIN}/voice-fallback.xml`, voiceFallbackMethod: 'GET',
   smsUrl: `https://${DOMAIN}/sms-reply`, smsMethod: 'POST',
   statusCallback: `https://${DOMAIN}/call-status`, statusCallbackMethod: 'POST',
   voiceCallerIdLookup: false, voiceReceiveMode: 'voice', voiceApplicationSid: '', smsApplicationSid: '', trunkSid: null,
@@ -14,7 +15,7 @@ const WIRED: NumberSettings = {
 };
 
 describe('planWiring', () => {
-  it('a freshly bought number (nothing set): voice URL, SMS URL and status callback; unset methods already mean POST', () => {
+  it('a freshly bought number (nothing set): voice URL, voice fallback (GET), SMS URL and status callback; unset methods already mean POST', () => {
     for (const fresh of [
       { voiceUrl: '', voiceMethod: null, smsUrl: null, smsMethod: '', statusCallback: '', statusCallbackMethod: null },
       { voiceUrl: '', voiceMethod: null, smsUrl: null, smsMethod: '', statusCallback: null, statusCallbackMethod: '' },
@@ -23,9 +24,12 @@ describe('planWiring', () => {
       const plan = planWiring(fresh, { domain: DOMAIN, callerNameLookup: false });
       expect(updateOf(plan.changes)).toEqual({
         voiceUrl: `https://${DOMAIN}/incoming-call`, smsUrl: `https://${DOMAIN}/sms-reply`, statusCallback: `https://${DOMAIN}/call-status`,
+        voiceFallbackUrl: `https://${DOMAIN}/voice-fallback.xml`, voiceFallbackMethod: 'GET',
       });
-      expect(plan.changes.map((c) => c.label)).toEqual(['voice URL (A call comes in)', 'SMS URL (A message comes in)', 'call status callback (call ended)']);
-      expect(plan.changes.map((c) => c.from)).toEqual(['(not set)', '(not set)', '(not set)']);
+      expect(plan.changes.map((c) => c.label)).toEqual([
+        'voice URL (A call comes in)', 'voice fallback URL (Primary handler fails)', 'SMS URL (A message comes in)', 'call status callback (call ended)',
+      ]);
+      expect(plan.changes.map((c) => c.from)).toEqual(['(not set)', '(not set)', '(not set)', '(not set)']);
       expect(plan.blockers).toEqual([]);
     }
   });
@@ -35,8 +39,10 @@ describe('planWiring', () => {
     for (const path of [VOICE_PATH, SMS_PATH, STATUS_PATH]) {
       expect(existsSync(join(__dirname, '../../functions', `${path.slice(1)}.protected.ts`))).toBe(true);
     }
-    const urls = planWiring({}, { domain: DOMAIN, callerNameLookup: false }).changes.map((c) => c.to);
-    expect(urls).toEqual([VOICE_PATH, SMS_PATH, STATUS_PATH].map((path) => `https://${DOMAIN}${path}`));
+    // The fallback is a static asset: the build copies assets/ (all but .md) into dist/assets, which is deployed.
+    expect(existsSync(join(__dirname, '../../assets', VOICE_FALLBACK_PATH.slice(1)))).toBe(true);
+    const urls = planWiring({}, { domain: DOMAIN, callerNameLookup: false }).changes.map((c) => c.to.replace(/ \(GET\)$/, ''));
+    expect(urls).toEqual([VOICE_PATH, VOICE_FALLBACK_PATH, SMS_PATH, STATUS_PATH].map((path) => `https://${DOMAIN}${path}`));
   });
 
   it('a wired number needs nothing, with or without caller-name lookup asked for when it is on', () => {
@@ -52,6 +58,14 @@ describe('planWiring', () => {
     }
   });
 
+  it('a voice fallback already set to our asset but fetched with POST is changed to GET, as one setting', () => {
+    const plan = planWiring({ ...WIRED, voiceFallbackMethod: null }, { domain: DOMAIN, callerNameLookup: false });
+    expect(plan.changes).toEqual([{
+      label: 'voice fallback URL (Primary handler fails)', from: `https://${DOMAIN}/voice-fallback.xml (POST)`, to: `https://${DOMAIN}/voice-fallback.xml (GET)`,
+      update: { voiceFallbackUrl: `https://${DOMAIN}/voice-fallback.xml`, voiceFallbackMethod: 'GET' },
+    }]);
+  });
+
   it('a lowercase method counts as that method', () => {
     expect(planWiring({ ...WIRED, voiceMethod: 'post', smsMethod: 'get' }, { domain: DOMAIN, callerNameLookup: false }).changes.map((c) => c.update))
       .toEqual([{ smsMethod: 'POST' }]);
@@ -64,6 +78,7 @@ describe('planWiring', () => {
     const plan = planWiring(WIRED, { domain: 'pull-phone-1234.twil.io', callerNameLookup: false });
     expect(updateOf(plan.changes)).toEqual({
       voiceUrl: 'https://pull-phone-1234.twil.io/incoming-call', smsUrl: 'https://pull-phone-1234.twil.io/sms-reply', statusCallback: 'https://pull-phone-1234.twil.io/call-status',
+      voiceFallbackUrl: 'https://pull-phone-1234.twil.io/voice-fallback.xml', voiceFallbackMethod: 'GET',
     });
   });
 

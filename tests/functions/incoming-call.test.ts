@@ -2,6 +2,7 @@ import { handler } from '../../functions/incoming-call.protected';
 import { callReference } from '../../src/reference';
 import { isSingleSegment } from '../../src/sms-text';
 import { MAPS } from '../../src/store';
+import { contractValidator } from '../../sim/contract';
 import { sequentialRounds, TwilioStandIn } from '../../sim/standin';
 import { ANN, BOB, CARA, ENV, invoke, newCallSid, startTwilio, TWILIO_NUMBER, url } from '../support/harness';
 import { find, spoken, verbNames } from '../support/twiml';
@@ -105,6 +106,47 @@ describe('/incoming-call', () => {
     expect(verbNames(twiml)).toEqual(['Say', 'Redirect']);
     expect(find(twiml, 'Redirect').text).toBe(url('/voicemail'));
     expect(twilio.requests).toHaveLength(0);
+  });
+
+  it('an invalid optional value (MAX_WAIT_SECONDS=abc) is logged once and disables nothing: the team is still texted', async () => {
+    const errors = jest.spyOn(console, 'error').mockImplementation(() => undefined);
+    try {
+      const broken = { ...ENV, MAX_WAIT_SECONDS: 'abc' };
+      for (let i = 0; i < 2; i += 1) {
+        const { twiml } = await invoke(handler, call(newCallSid()), broken);
+        expect(verbNames(twiml)).toEqual(['Enqueue']);
+      }
+      expect(twilio.messages.map((m) => m.to).sort()).toEqual([ANN.number, ANN.number, BOB.number, BOB.number]);
+      const logged = errors.mock.calls.map((c) => String(c[0])).filter((line) => line.includes('MAX_WAIT_SECONDS'));
+      expect(logged).toEqual([expect.stringMatching(/MAX_WAIT_SECONDS must be a whole number of seconds from 30 to 3600\. Using the default \(120\)/)]);
+    } finally {
+      errors.mockRestore();
+    }
+  });
+
+  it('with MESSAGING_SERVICE_SID, team notices go out through that Messaging Service, in a form Twilio\'s API accepts', async () => {
+    const service = `MG${'7'.repeat(32)}`;
+    // Twilio's OpenAPI description of the 2010 API, when ../shared/twilio-oai is present; else the stand-in's own checks.
+    twilio.validator = contractValidator();
+    try {
+      await invoke(handler, call(newCallSid()), { ...ENV, MESSAGING_SERVICE_SID: service });
+    } finally {
+      twilio.validator = undefined;
+    }
+    const sends = twilio.requests.filter((r) => r.path.endsWith('/Messages.json'));
+    expect(sends.map((r) => r.status)).toEqual([201, 201]);
+    for (const send of sends) {
+      expect(send.params.MessagingServiceSid).toBe(service);
+      expect(send.params).not.toHaveProperty('From');
+    }
+    expect(twilio.messages.map((m) => m.to).sort()).toEqual([ANN.number, BOB.number]);
+  });
+
+  it('without MESSAGING_SERVICE_SID (or with a malformed one), notices come from the Twilio number', async () => {
+    await invoke(handler, call(newCallSid()), { ...ENV, MESSAGING_SERVICE_SID: 'MG-not-a-sid' });
+    const sends = twilio.requests.filter((r) => r.path.endsWith('/Messages.json'));
+    expect(sends.map((r) => r.params.From)).toEqual([TWILIO_NUMBER, TWILIO_NUMBER]);
+    expect(sends.every((r) => r.params.MessagingServiceSid === undefined)).toBe(true);
   });
 
   it('sends a webhook without a CallSid to voicemail instead of queueing an unknown call', async () => {

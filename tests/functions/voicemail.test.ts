@@ -51,65 +51,38 @@ describe('/voicemail-done and /voicemail-saved', () => {
     const saved = { CallSid: jane.callSid, RecordingUrl: RECORDING, RecordingStatus: 'completed', RecordingDuration: '42', RecordingSid: `RE${'7'.repeat(32)}` };
     await invoke(voicemailSaved, saved);
     expect(twilio.messages.map((m) => m.to).sort()).toEqual([ANN.number, BOB.number]);
-    expect(twilio.messages[0]?.body).toBe(`Voicemail 42s from JANE +16175550101: ${RECORDING}`);
+    const link = new RegExp(`^Voicemail 42s from JANE \\+16175550101: ${url('/vm').replace(/[.?]/g, '\\$&')}\\?t=[\\w-]{32}$`);
+    for (const message of twilio.messages) expect(message.body).toMatch(link);
+    // Each member their own link: a forwarded one can be traced to who forwarded it.
+    expect(twilio.messages[0]?.body).not.toBe(twilio.messages[1]?.body);
+    expect(twilio.messages.every((m) => !m.body.includes('api.twilio.com'))).toBe(true);
 
     twilio.resetLog();
     await invoke(voicemailSaved, saved); // repeated callback
     expect(twilio.messages).toHaveLength(0);
   });
 
-  it('with transcription on, the voicemail text goes out at once; the transcript follows as its own text, once', async () => {
+  it('with transcription on, the text goes out on the recording callback; the transcription is kept for the page, not texted', async () => {
     const env = { ...ENV, TRANSCRIBE_VOICEMAIL: 'true' };
     const jane = await arrive(twilio, '+16175550101', {}, env);
     twilio.resetLog();
     await invoke(voicemailDone, { CallSid: jane.callSid, RecordingUrl: RECORDING, RecordingDuration: '30' }, env);
     await invoke(voicemailSaved, { CallSid: jane.callSid, RecordingUrl: RECORDING, RecordingStatus: 'completed', RecordingDuration: '30' }, env);
-    expect(twilio.messages.map((m) => m.body)).toEqual([`Voicemail 30s from +16175550101: ${RECORDING}`, `Voicemail 30s from +16175550101: ${RECORDING}`]);
-    twilio.resetLog();
-    const transcription = { CallSid: jane.callSid, RecordingUrl: RECORDING, TranscriptionStatus: 'completed', TranscriptionText: 'Hi, please call me about the invoice.' };
-    await invoke(voicemailSaved, transcription, env);
-    await invoke(voicemailSaved, transcription, env);
-    expect(twilio.messages.map((m) => m.body)).toEqual([
-      `Transcript, voicemail from +16175550101 (${jane.reference}): "Hi, please call me about the invoice."`,
-      `Transcript, voicemail from +16175550101 (${jane.reference}): "Hi, please call me about the invoice."`,
-    ]);
+    expect(twilio.messages).toHaveLength(2);
+    await invoke(voicemailSaved, { CallSid: jane.callSid, RecordingUrl: RECORDING, TranscriptionStatus: 'completed', TranscriptionText: 'Hi, please call me about the invoice.' }, env);
+    expect(twilio.messages).toHaveLength(2);
+    const transcripts = [...(twilio.syncItems(MAPS.voicemails)?.values() ?? [])].filter((i) => i.key.endsWith('-transcript'));
+    expect(transcripts.map((i) => i.data)).toEqual([{ text: 'Hi, please call me about the invoice.' }]);
   });
 
-  it('a failed transcription sends nothing more; a short recording is reported at once', async () => {
+  it('a failed transcription sends nothing and keeps nothing', async () => {
     const env = { ...ENV, TRANSCRIBE_VOICEMAIL: 'true' };
     const jane = await arrive(twilio, '+16175550101', {}, env);
-    const ken = await arrive(twilio, '+16175550102', {}, env);
     twilio.resetLog();
+    const kept = twilio.syncItems(MAPS.voicemails)?.size ?? 0;
     await invoke(voicemailSaved, { CallSid: jane.callSid, RecordingUrl: RECORDING, TranscriptionStatus: 'failed' }, env);
     expect(twilio.messages).toHaveLength(0);
-    await invoke(voicemailSaved, { CallSid: ken.callSid, RecordingUrl: RECORDING, RecordingStatus: 'completed', RecordingDuration: '1' }, env);
-    expect(twilio.messages).toHaveLength(2);
-    expect(twilio.messages.every((m) => m.body.startsWith('Voicemail 1s'))).toBe(true);
-  });
-
-  it('asks Twilio for absent recordings too', async () => {
-    const { twiml } = await invoke(voicemail, {});
-    const record = twiml.children.find((v) => v.name === 'Record');
-    expect(record?.attrs.recordingStatusCallbackEvent?.split(' ').sort()).toEqual(['absent', 'completed']);
-  });
-
-  it('the Record action said 1 s, then Twilio reports the recording absent: one missed-call text, no link to nothing', async () => {
-    const jane = await arrive(twilio, '+16175550101', { CallerName: 'JANE' });
-    twilio.resetLog();
-    await invoke(voicemailDone, { CallSid: jane.callSid, RecordingUrl: RECORDING, RecordingDuration: '1' });
-    expect(twilio.messages).toHaveLength(0);
-    const absent = { CallSid: jane.callSid, RecordingSid: `RE${'7'.repeat(32)}`, RecordingStatus: 'absent', RecordingDuration: '0' };
-    await invoke(voicemailSaved, absent);
-    await invoke(voicemailSaved, absent);
-    expect(twilio.messages.map((m) => m.body)).toEqual(['Missed call: JANE. Call back +16175550101', 'Missed call: JANE. Call back +16175550101']);
-  });
-
-  it('an absent recording before the Record action: one missed-call text, and the action adds nothing', async () => {
-    const jane = await arrive(twilio, '+16175550101', { CallerName: 'JANE' });
-    twilio.resetLog();
-    await invoke(voicemailSaved, { CallSid: jane.callSid, RecordingStatus: 'absent' });
-    await invoke(voicemailDone, { CallSid: jane.callSid, RecordingUrl: RECORDING, RecordingDuration: '1' });
-    expect(twilio.messages.map((m) => m.body)).toEqual(['Missed call: JANE. Call back +16175550101', 'Missed call: JANE. Call back +16175550101']);
+    expect(twilio.syncItems(MAPS.voicemails)?.size ?? 0).toBe(kept);
   });
 
   it('nothing recorded (Twilio continues to the Redirect without recording params): one missed-call text', async () => {
@@ -139,6 +112,30 @@ describe('/voicemail-done and /voicemail-saved', () => {
     expect(twilio.messages.map((m) => m.body)).toEqual([
       'Twilio could not save a voicemail from JANE. Call back +16175550101', 'Twilio could not save a voicemail from JANE. Call back +16175550101',
     ]);
+  });
+
+  it('asks Twilio for absent recordings too', async () => {
+    const { twiml } = await invoke(voicemail, {});
+    expect(find(twiml, 'Record').attrs.recordingStatusCallbackEvent?.split(' ').sort()).toEqual(['absent', 'completed']);
+  });
+
+  it('the Record action said 1 s, then Twilio reports the recording absent: one missed-call text, no link to nothing', async () => {
+    const jane = await arrive(twilio, '+16175550101', { CallerName: 'JANE' });
+    twilio.resetLog();
+    await invoke(voicemailDone, { CallSid: jane.callSid, RecordingUrl: RECORDING, RecordingDuration: '1' });
+    expect(twilio.messages).toHaveLength(0);
+    const absent = { CallSid: jane.callSid, RecordingSid: `RE${'7'.repeat(32)}`, RecordingStatus: 'absent', RecordingDuration: '0' };
+    await invoke(voicemailSaved, absent);
+    await invoke(voicemailSaved, absent);
+    expect(twilio.messages.map((m) => m.body)).toEqual(['Missed call: JANE. Call back +16175550101', 'Missed call: JANE. Call back +16175550101']);
+  });
+
+  it('an absent recording before the Record action: one missed-call text, and the action adds nothing', async () => {
+    const jane = await arrive(twilio, '+16175550101', { CallerName: 'JANE' });
+    twilio.resetLog();
+    await invoke(voicemailSaved, { CallSid: jane.callSid, RecordingStatus: 'absent' });
+    await invoke(voicemailDone, { CallSid: jane.callSid, RecordingUrl: RECORDING, RecordingDuration: '1' });
+    expect(twilio.messages.map((m) => m.body)).toEqual(['Missed call: JANE. Call back +16175550101', 'Missed call: JANE. Call back +16175550101']);
   });
 
   it('ignores callbacks that are not a recording from Twilio', async () => {

@@ -20,10 +20,11 @@ function configOf(e: Env): Config {
   return result.config;
 }
 
+/** Every problem found, whether it stops the product or only costs its own setting. */
 function problemsOf(e: Env): ConfigProblem[] {
-  const result = readConfig(e);
-  if (result.ok) throw new Error('expected configuration problems, got a valid config');
-  return result.problems;
+  const { problems } = readConfig(e);
+  if (problems.length === 0) throw new Error('expected configuration problems, got none');
+  return problems;
 }
 
 /** The problems reported for one variable; the others must be clean for the test to mean anything. */
@@ -186,7 +187,7 @@ describe('readConfig reporting problems', () => {
     it('rejects a number listed twice, however it is written', () => {
       const [problem, ...rest] = onlyProblemsFor('TEAM_MEMBERS', env({ TEAM_MEMBERS: 'Ann:+15551230001,Bob:+1 555 123 0002,Ann2:001 (555) 123-0001' }));
       expect(rest).toEqual([]);
-      expect(problem?.message).toMatch(/entry 3 repeats/);
+      expect(problem?.message).toMatch(/entry 3 \("Ann2:•+ \(•+\) •+-0001"\) repeats/);
     });
 
     it('rejects the Twilio number itself as a member', () => {
@@ -217,7 +218,7 @@ describe('readConfig reporting problems', () => {
       expect(mentions).toMatch(/\bON\b/);
     });
 
-    it.each(['Y1', 'TAKE IT', 'A'.repeat(13), 'Ñ', 'Y-ES'])('rejects the word "%s" (letters only, at most 12)', (word) => {
+    it.each(['Y1', 'TAKE_IT', 'A'.repeat(13), 'Ñ', 'Y-ES'])('rejects the word "%s" (letters only, at most 12)', (word) => {
       const [problem] = onlyProblemsFor('ACCEPT_KEYWORDS', env({ ACCEPT_KEYWORDS: `Y,${word}` }));
       expect(problem?.message).toMatch(/letters only/);
     });
@@ -249,7 +250,7 @@ describe('readConfig reporting problems', () => {
       expect(configOf(env({ ACCEPT_KEYWORDS: 'yes,y' })).keywords.accept).toEqual(['YES', 'Y']);
       for (const variable of variables.filter((v) => v !== 'ACCEPT_KEYWORDS')) {
         const problems = problemsOf(env({ ACCEPT_KEYWORDS: 'Y', [variable]: 'YES' }));
-        expect(problems).toEqual([{ variable, message: expect.stringContaining('must not contain YES') as unknown }]);
+        expect(problems).toEqual([{ variable, message: expect.stringContaining('must not contain YES') as unknown, stops: false }]);
       }
     });
   });
@@ -279,5 +280,108 @@ describe('readConfig reporting problems', () => {
       const problems = onlyProblemsFor(variable, env({ [variable]: 'maybe' }));
       expect(problems.map((p) => p.message)).toEqual([expect.stringMatching(/true or false/)]);
     });
+  });
+});
+
+describe('configuration that forgives (issue 13, item 1)', () => {
+  it('reads TEAM_MEMBERS separated by commas, semicolons or new lines, with spaces anywhere', () => {
+    const expected = [
+      { name: 'Ann', number: '+15551230001' },
+      { name: 'Bob', number: '+15551230002' },
+      { name: 'Cy Lee', number: '+15551230003' },
+    ];
+    for (const team of [
+      'Ann:+15551230001;Bob:+15551230002;Cy Lee:+15551230003',
+      ' Ann : +1 555 123 0001 ;\n Bob:+15551230002 ,\r\nCy Lee:+15551230003 ;',
+      'Ann:+15551230001\nBob:+15551230002\nCy Lee:+15551230003\n',
+      'Ann +15551230001; Bob +15551230002; Cy Lee +15551230003',
+    ]) {
+      const result = readConfig(env({ TEAM_MEMBERS: team }));
+      expect(result).toMatchObject({ ok: true, problems: [] });
+      expect(result.ok && result.config.members).toEqual(expected);
+    }
+  });
+
+  it('names an unreadable entry by position and text (digits masked), leaves it out and keeps the rest working', () => {
+    const result = readConfig(env({ TEAM_MEMBERS: 'Ann:+15551230001; Bob 555-0102-99; Cy:+15551230003' }));
+    expect(result.ok).toBe(true);
+    expect(result.ok && result.config.members.map((m) => m.name)).toEqual(['Ann', 'Cy']);
+    expect(result.problems).toEqual([{ variable: 'TEAM_MEMBERS', stops: false, message: expect.stringMatching(/^entry 2 \("Bob •••-••02-99"\) is not Name:\+E164/) as unknown }]);
+  });
+
+  it('stops only when no member at all can be read', () => {
+    const result = readConfig(env({ TEAM_MEMBERS: 'Ann; Bob' }));
+    expect(result.ok).toBe(false);
+    expect(result.problems.filter((p) => p.stops)).toEqual([{ variable: 'TEAM_MEMBERS', stops: true, message: expect.stringMatching(/no entry that can be read/) as unknown }]);
+  });
+
+  it.each([
+    ['MAX_WAIT_SECONDS', 'abc', 'maxWaitSeconds', 120],
+    ['RING_SECONDS', '5000', 'ringSeconds', 20],
+    ['TRANSCRIBE_VOICEMAIL', 'maybe', 'transcribeVoicemail', false],
+    ['SYNC_SERVICE_SID', 'my-service', 'syncServiceSid', 'default'],
+    ['QUEUE_NAME', 'q'.repeat(65), 'queueName', 'pull-phone'],
+  ] as const)('an invalid optional %s=%s is reported with its default and disables nothing else', (variable, value, key, fallback) => {
+    const result = readConfig(env({ [variable]: value, RING_SECONDS: variable === 'RING_SECONDS' ? value : '30' }));
+    expect(result.ok).toBe(true);
+    if (!result.ok) return;
+    expect(result.config[key]).toBe(fallback);
+    expect(result.config.members).toHaveLength(2);
+    expect(variable === 'RING_SECONDS' || result.config.ringSeconds === 30).toBe(true);
+    expect(result.problems).toEqual([{ variable, stops: false, message: expect.stringMatching(/Using the default/) as unknown }]);
+  });
+
+  it('an invalid keyword list falls back to its default, and a colliding custom word is dropped, not the command', () => {
+    const result = readConfig(env({ ACCEPT_KEYWORDS: 'Y;STOP', STATUS_KEYWORDS: 'who ON' }));
+    expect(result.ok).toBe(true);
+    if (!result.ok) return;
+    expect(result.config.keywords.accept).toEqual(['Y', 'YES', 'TAKE']);
+    expect(result.config.keywords.status).toEqual(['WHO']);
+    expect(result.config.keywords.resume).toEqual(['ON']);
+    expect(result.problems.map((p) => p.variable)).toEqual(['ACCEPT_KEYWORDS', 'STATUS_KEYWORDS']);
+  });
+
+  it('reads values from a .env with a BOM, CRLF line ends, quotes and trailing spaces as the person meant them', () => {
+    const result = readConfig({
+      '\uFEFFACCOUNT_SID': `${ACCOUNT_SID}\r`,
+      AUTH_TOKEN: `"${AUTH_TOKEN}"  `,
+      TWILIO_PHONE_NUMBER: ` '${TWILIO_NUMBER}'\r`,
+      TEAM_MEMBERS: '"Ann:+15551230001; Bob:+15551230002"   ',
+      MAX_WAIT_SECONDS: '"300"\r',
+      // What dotenv 6 (twilio-run's) makes of RING_SECONDS="30"  : the opening quote gone, the closing one kept.
+      RING_SECONDS: '30"',
+    });
+    expect(result).toMatchObject({ ok: true, problems: [] });
+    expect(result.ok && [result.config.accountSid, result.config.authToken, result.config.twilioNumber, result.config.maxWaitSeconds, result.config.ringSeconds])
+      .toEqual([ACCOUNT_SID, AUTH_TOKEN, TWILIO_NUMBER, 300, 30]);
+  });
+});
+
+describe('voicemail links and the team time zone', () => {
+  it('defaults: links keyed from the auth token, working 30 days; times shown in UTC', () => {
+    const config = configOf(env());
+    expect(config.linkSecret).toBeUndefined();
+    expect(config.voicemailLinkDays).toBe(30);
+    expect(config.timeZone).toBe('UTC');
+  });
+
+  it('takes LINK_SECRET, VOICEMAIL_LINK_DAYS from 1 to 365 and an IANA TIMEZONE', () => {
+    const config = configOf(env({ LINK_SECRET: 'a secret of enough length', VOICEMAIL_LINK_DAYS: '365', TIMEZONE: 'Europe/Berlin' }));
+    expect(config).toMatchObject({ linkSecret: 'a secret of enough length', voicemailLinkDays: 365, timeZone: 'Europe/Berlin' });
+    expect(configOf(env({ VOICEMAIL_LINK_DAYS: '1' })).voicemailLinkDays).toBe(1);
+  });
+
+  it.each([
+    ['VOICEMAIL_LINK_DAYS', '0', /whole number of days from 1 to 365/],
+    ['VOICEMAIL_LINK_DAYS', '366', /days from 1 to 365/],
+    ['VOICEMAIL_LINK_DAYS', '7.5', /days/],
+    ['TIMEZONE', 'Mars/Olympus_Mons', /IANA time zone name/],
+    ['TIMEZONE', 'CET+25', /IANA/],
+    ['LINK_SECRET', 'short', /at least 16 characters/],
+  ])('reports a bad %s (%s) with how to fix it', (variable, value, fix) => {
+    const [problem] = onlyProblemsFor(variable, env({ [variable]: value }));
+    expect(problem?.message).toMatch(fix);
+    // A secret is never repeated back (problems are logged).
+    if (variable === 'LINK_SECRET') expect(problem?.message).not.toContain(value);
   });
 });
