@@ -357,11 +357,6 @@ export class TwilioStandIn {
         if (queue === undefined || member === undefined) return [404, twilioError(404, 20404, 'The requested resource was not found')];
         return [200, this.memberJson(queue, member, index)];
       }
-      if ((m = new RegExp(`^${api}/Calls/(CA\\w+)\\.json$`).exec(path)) !== null && method === 'GET') {
-        const status = this.callStatus.get(m[1] ?? '');
-        if (status === undefined) return [404, twilioError(404, 20404, 'The requested resource was not found')];
-        return [200, { sid: m[1], account_sid: account, status, uri: `${api}/Calls/${m[1] ?? ''}.json` }];
-      }
       if ((m = new RegExp(`^${api}/Calls/(CA\\w+)/Recordings\\.json$`).exec(path)) !== null && method === 'GET') {
         const list = [...this.recordings.values()].filter((r) => r.callSid === m?.[1]).slice(0, pageSize(p, MAX_PAGE_2010)).map((r) => ({
           sid: r.sid, call_sid: r.callSid, status: r.status, duration: String(r.duration), account_sid: account,
@@ -370,10 +365,13 @@ export class TwilioStandIn {
         return [200, page2010('recordings', `${api}/Calls/${m[1] ?? ''}/Recordings.json`, list, p)];
       }
       if ((m = new RegExp(`^${api}/Calls/(CA\\w+)\\.json$`).exec(path)) !== null && method === 'GET') {
+        // Known to the voice side by its status, its start time, or both.
         const started = this.callStart?.(m[1] ?? '');
-        if (started === undefined) return [404, twilioError(404, 20404, 'The requested resource was not found')];
+        const status = this.callStatus.get(m[1] ?? '');
+        if (started === undefined && status === undefined) return [404, twilioError(404, 20404, 'The requested resource was not found')];
         return [200, {
-          sid: m[1], account_sid: account, start_time: new Date(started).toUTCString(), date_created: new Date(started).toUTCString(),
+          sid: m[1], account_sid: account, status: status ?? 'in-progress',
+          ...(started === undefined ? {} : { start_time: new Date(started).toUTCString(), date_created: new Date(started).toUTCString() }),
           uri: `${api}/Calls/${m[1] ?? ''}.json`,
         }];
       }

@@ -221,10 +221,11 @@ describeContract('every REST request the functions make, against the contract', 
       { callSid: ken.callSid, url: `${url('/bridge')}?member=%2B15551230001` },
       { callSid: jane.callSid, url: url('/voicemail') },
     ]);
-    expect(operations()).toEqual(['FetchSyncMapItem', 'ListMember', 'ListQueue', 'ListSyncMapItem', 'UpdateMember']);
+    // Each pull is claimed in Sync before its dequeue; the account's first claim also creates the outcomes map.
+    expect(operations()).toEqual(['CreateSyncMap', 'CreateSyncMapItem', 'FetchSyncMapItem', 'ListMember', 'ListQueue', 'ListSyncMapItem', 'UpdateMember']);
   });
 
-  it('a bare Y pulls the longest waiting and a racing second pull is refused by Twilio, not by the contract', async () => {
+  it('a bare Y pulls the longest waiting and a racing second pull loses the Sync claim, never reaching Twilio', async () => {
     const first = await arrive(twilio, '+16175550103');
     twilio.resetLog();
     twilio.latencyMs = 10;
@@ -233,7 +234,8 @@ describeContract('every REST request the functions make, against the contract', 
     } finally {
       twilio.latencyMs = 0;
     }
-    expect(twilio.requests.filter((r) => contract?.operationOf(r) === 'UpdateMember').map((r) => r.status).sort()).toEqual([200, 404]);
+    // The racing second pull loses the Sync claim, so it never dequeues: one UpdateMember, accepted.
+    expect(twilio.requests.filter((r) => contract?.operationOf(r) === 'UpdateMember').map((r) => r.status).sort()).toEqual([200]);
     expect(operations()).toContain('UpdateMember');
   });
 
@@ -251,8 +253,8 @@ describeContract('every REST request the functions make, against the contract', 
     const ken = await arrive(twilio, '+16175550105');
     await invoke(bridgeResult, { CallSid: ken.callSid, From: ken.from, member: ANN.number, DialCallStatus: 'no-answer', DialBridged: 'false' });
     expect(twilio.messages.some((m) => m.body.startsWith('Ann did not connect'))).toBe(true);
-    // The first outcome claim on this account also creates the outcomes map.
-    expect(operations()).toEqual(['CreateMessage', 'CreateSyncMap', 'CreateSyncMapItem', 'FetchSyncMapItem', 'ListSyncMapItem']);
+    // The outcomes map already exists: the pull's claim made it.
+    expect(operations()).toEqual(['CreateMessage', 'CreateSyncMapItem', 'FetchSyncMapItem', 'ListSyncMapItem']);
   });
 
   it('waiting: hold music, a callback request, a hang-up in the queue', async () => {
