@@ -4,7 +4,7 @@
  * voicemail prompt, the beep): a call that ended with no outcome and no recording is a missed call.
  */
 import { defineStep, voiceResponse } from '../src/step';
-import { askAgain, reportMissed, within } from '../src/team';
+import { askAgain, reportMissed, SYNC_READ_MS, within } from '../src/team';
 import { hasRecording } from '../src/voicemail';
 import { fromNumber, param, sidParam } from '../src/webhook';
 
@@ -19,10 +19,14 @@ export const handler = defineStep({
     // A recording (even one still in progress: this callback can come before the Record action, V2) means a
     // voicemail, which /voicemail-done and /voicemail-saved report. The list is asked up to three times, since a
     // wrong answer here is a wrong "missed" text; if Twilio still cannot say, the call is treated as having none:
-    // a lost report is worse than a rare extra one.
-    const recorded = await within(step, 'recordings of the call', 6000, askAgain(() => hasRecording(step.client, callSid), 3), false);
+    // a lost report is worse than a rare extra one. A voicemail notice already claimed says the same when the
+    // recordings cannot be read (and /voicemail-done's outcome claim was lost).
+    const [recorded, voicemailReported] = await Promise.all([
+      within(step, 'recordings of the call', 6000, askAgain(() => hasRecording(step.client, callSid), 3), false),
+      within(step, 'voicemail notice', SYNC_READ_MS, step.store.noticeClaimed(callSid, 'voicemail'), false),
+    ]);
     // The claim is first-wins: a call that already has an outcome (connected, voicemail, callback) stays as it is.
-    if (!recorded) await reportMissed(step, callSid, fromNumber(event));
+    if (!recorded && !voicemailReported) await reportMissed(step, callSid, fromNumber(event));
     return voiceResponse();
   },
   fallback: () => voiceResponse(),
