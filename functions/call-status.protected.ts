@@ -20,8 +20,7 @@ export const handler = defineStep({
     // voicemail, which /voicemail-done and /voicemail-saved report. The list is asked up to three times, since a
     // wrong answer here is a wrong "missed" text; if Twilio still cannot say, the call is treated as having none:
     // a lost report is worse than a rare extra one. A voicemail notice already claimed says the same when the
-    // recordings cannot be read (and /voicemail-done's outcome claim was lost), so the team is not told "missed"
-    // about a caller whose message they have.
+    // recordings cannot be read (and /voicemail-done's outcome claim was lost).
     const [recorded, voicemailReported] = await Promise.all([
       within(step, 'recordings of the call', 6000, askAgain(() => hasRecording(step.client, callSid), 3), false),
       within(step, 'voicemail notice', SYNC_READ_MS, step.store.noticeClaimed(callSid, 'voicemail'), false),

@@ -66,7 +66,7 @@ export const handler = defineStep({
     return enqueue(step.url, step.config.queueName);
   },
   // Out of time (Twilio slow), the caller is queued all the same: a member can still find them with STATUS or a bare Y.
-  fallback: (url, _event, why, _reached, config) => (why === 'late' && config !== undefined
+  fallback: (url, _event, why, { config }) => (why === 'late' && config !== undefined
     ? enqueue(url, config.queueName)
     : apologiseToVoicemail(url, DEFAULT_PROMPTS.unavailable)),
 });

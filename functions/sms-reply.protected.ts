@@ -61,9 +61,11 @@ export const handler = defineStep({
   },
   // Misconfigured: we cannot tell members from strangers, so nobody is answered (the log says what to fix).
   // Late or failed after claiming a caller: the dequeue may have happened, so never "send that again".
-  fallback: (_url, _event, why, reached, _config, error) => {
+  fallback: (_url, _event, why, { reached, error }) => {
     const response = messagingResponse();
-    if (why !== 'misconfigured') response.message(reached.has('claimed') ? replies.pullMayHaveWorked() : replies.tryAgain(why === 'late' ? 'time-out' : failureKind(error)));
+    if (why !== 'misconfigured') {
+      response.message(reached.has('claimed') ? replies.pullMayHaveWorked() : replies.tryAgain(why === 'late' ? 'time-out' : failureKind(error)));
+    }
     return response;
   },
 });
@@ -113,8 +115,9 @@ async function pull(
       // both succeed (unverified), and only the member holding the claim is ever told the caller is theirs.
       // Alongside, the caller's details.
       let claimFailure: unknown;
+      const pull = { member: member.name, memberNumber: member.number, action, url };
       const [claim, caller] = await Promise.all([
-        step.store.claimPull(target.callSid, { member: member.name, memberNumber: member.number, action, url }).catch((error: unknown) => {
+        step.store.claimPull(target.callSid, pull).catch((error: unknown) => {
           claimFailure = error;
           return undefined;
         }),
@@ -125,8 +128,14 @@ async function pull(
         response.message(replies.tryAgain(failureKind(claimFailure)));
         return response;
       }
-      // The same member's earlier reply holds the claim (its dequeue was left unsure): theirs to retry.
-      const again = !claim.won && claim.by?.memberNumber === member.number && claim.by.url === url;
+      // The same member's earlier reply holds the claim. Only if its dequeue was left unsure is it retried: a
+      // reply sent twice at once must not dequeue twice (Twilio may let both succeed).
+      const mine = !claim.won && claim.by?.memberNumber === member.number && claim.by.url === url;
+      const again = mine && claim.by?.unsure === true;
+      if (mine && !again) {
+        response.message(replies.alreadyYours(caller));
+        return response;
+      }
       if (!claim.won && !again) {
         response.message(claim.by === undefined ? replies.tooLate(caller) : replies.takenBy(claim.by.member, claim.by.action, caller));
         return response;
@@ -140,6 +149,9 @@ async function pull(
       }
       if (pulled === 'unsure') {
         logError(step.name, `caller ${target.reference}: Twilio did not say whether the dequeue happened; member told it may still work`);
+        await step.store.markPullUnsure(target.callSid, pull).catch(() => {
+          logError(step.name, `caller ${target.reference}: marking the pull unsure failed; the member's next reply will not retry it`);
+        });
         response.message(replies.pullUnsure(caller, step.config.keywords));
         return response;
       }

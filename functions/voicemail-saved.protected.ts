@@ -1,35 +1,44 @@
 /**
- * /voicemail-saved — Twilio's recording status callback (completed, absent, failed) and, when enabled, its
- * transcription callback. Recording completed: the voicemail is kept in Sync for its page, and each member gets
- * one text with their own link to it, at once (no waiting for a transcription that may never come). Nothing
- * saved (absent, or an empty recording): the caller left no message, so the team gets one missed-call text,
- * never a link to nothing. A transcription is added to the page when it arrives (transcript.ts); it sends no
- * text. A repeated or late callback sends nothing more.
+ * /voicemail-saved — Twilio's recording status callback (completed, absent) and, when enabled, its transcription callback.
+ * Recording completed: the voicemail is kept in Sync for its page, and each member gets one text with their
+ * own link to it, at once (no waiting for a transcription that may never come). A transcription is added to
+ * the page when it arrives; it sends no text. Nothing saved (absent, or an empty recording): the caller left no
+ * message, so the team gets one missed-call text, never a link to nothing. A repeated or late callback sends nothing more.
  */
 import { logInfo } from '../src/log';
 import { notices } from '../src/messages';
+import { cleanLabel } from '../src/sms-text';
 import { defineStep, Step, voiceResponse } from '../src/step';
 import { callerDetails, reportMissed, SYNC_READ_MS, teamInTurn, textedSummary, textMembers, within } from '../src/team';
-import { saveTranscript, VOICEMAIL_DAY_SECONDS } from '../src/transcript';
 import { voicemailRecordOf } from '../src/voicemail';
 import { linkKey, makeToken, voicemailIdFor } from '../src/voicemail-link';
 import { PAGE_PATH } from '../src/voicemail-page';
 import { fromNumber, numberParam, param, sidParam } from '../src/webhook';
 
+/** A transcript longer than this is cut: a Sync item holds 16 KiB. */
+const MAX_TRANSCRIPT = 4000;
+const DAY_SECONDS = 86_400;
+
 export const handler = defineStep({
   name: 'voicemail-saved',
   run: async (step, event) => {
     const callSid = sidParam(event, 'CallSid', 'CA');
-    if (callSid === undefined) return voiceResponse();
+    const seconds = numberParam(event, 'RecordingDuration') ?? 0;
     const transcriptionStatus = param(event, 'TranscriptionStatus');
+    if (callSid === undefined) return voiceResponse();
+    const key = linkKey(step.config);
+    const voicemailId = voicemailIdFor(key, callSid);
+    const ttl = step.config.voicemailLinkDays * DAY_SECONDS;
+
     if (transcriptionStatus !== undefined) {
-      if (transcriptionStatus === 'completed') await saveTranscript(step, callSid, param(event, 'TranscriptionText') ?? '');
+      const text = cleanLabel(param(event, 'TranscriptionText') ?? '', MAX_TRANSCRIPT);
+      if (transcriptionStatus === 'completed' && text !== '') await step.store.saveTranscript(voicemailId, text, ttl);
       return voiceResponse();
     }
 
     const recordingStatus = param(event, 'RecordingStatus');
-    const seconds = numberParam(event, 'RecordingDuration');
-    if (recordingStatus === 'absent' || (recordingStatus === 'completed' && seconds !== undefined && seconds <= 0)) {
+    // Nothing kept (V3: an account that drops silent recordings says 'absent', asked for in <Record>; or a 0 s one).
+    if (recordingStatus === 'absent' || (recordingStatus === 'completed' && param(event, 'RecordingDuration') !== undefined && seconds <= 0)) {
       await reportNoMessage(step, callSid);
       return voiceResponse();
     }
@@ -45,24 +54,21 @@ export const handler = defineStep({
         : Promise.resolve(undefined),
     ]);
     if (!first) return voiceResponse();
-    const team = teamInTurn(step.config.members, callSid);
-    if (recordingStatus === 'failed' || recordingSid === undefined) {
-      const texted = await textMembers(step, team, notices.voicemailLost(caller), `caller ${caller.reference}`);
-      logInfo(step.name, `voicemail from caller ${caller.reference} failed to save; ${textedSummary(texted, team.length)}`);
+    if (recordingStatus === 'failed') {
+      const texted = await textMembers(step, teamInTurn(step.config.members, callSid), notices.voicemailLost(caller), `caller ${caller.reference}`);
+      logInfo(step.name, `voicemail from caller ${caller.reference} failed to save; ${textedSummary(texted, step.config.members.length)}`);
       return voiceResponse();
     }
 
-    const key = linkKey(step.config);
-    const voicemailId = voicemailIdFor(key, callSid);
-    const ttl = step.config.voicemailLinkDays * VOICEMAIL_DAY_SECONDS;
+    if (recordingSid === undefined) return voiceResponse();
     const now = Date.now();
-    const record = voicemailRecordOf(caller, { recordingSid, seconds: seconds ?? 0, startTime: param(event, 'RecordingStartTime') }, callStarted, now);
+    const record = voicemailRecordOf(caller, { recordingSid, seconds, startTime: param(event, 'RecordingStartTime') }, callStarted, now);
     // Saved before anyone is texted: a link must never arrive before its page exists.
     await step.store.saveVoicemail(voicemailId, record, ttl);
     const expiresAt = now + ttl * 1000;
-    const texted = await textMembers(step, team, (member) =>
-      notices.voicemail(caller, seconds ?? 0, step.url(PAGE_PATH, { t: makeToken(key, voicemailId, member, expiresAt) })), `caller ${caller.reference}`);
-    logInfo(step.name, `voicemail from caller ${caller.reference} reported; ${textedSummary(texted, team.length)}`);
+    const texted = await textMembers(step, teamInTurn(step.config.members, callSid), (member) =>
+      notices.voicemail(caller, seconds, step.url(PAGE_PATH, { t: makeToken(key, voicemailId, member, expiresAt) })), `caller ${caller.reference}`);
+    logInfo(step.name, `voicemail from caller ${caller.reference} reported; ${textedSummary(texted, step.config.members.length)}`);
     return voiceResponse();
   },
   fallback: () => voiceResponse(),
@@ -78,7 +84,6 @@ async function reportNoMessage(step: Step, callSid: string): Promise<void> {
   const outcome = await step.store.outcomeOf(callSid);
   if (outcome?.outcome !== 'voicemail' || !(await step.store.claimNotice(callSid, 'voicemail'))) return;
   const caller = await callerDetails(step, callSid, undefined);
-  const team = teamInTurn(step.config.members, callSid);
-  const texted = await textMembers(step, team, notices.missed(caller, undefined), `caller ${caller.reference}`);
-  logInfo(step.name, `caller ${caller.reference} left no message after all; team told of a missed call; ${textedSummary(texted, team.length)}`);
+  await textMembers(step, teamInTurn(step.config.members, callSid), notices.missed(caller, undefined), `caller ${caller.reference}`);
+  logInfo(step.name, `caller ${caller.reference} left no message after all; team told of a missed call`);
 }

@@ -33,10 +33,10 @@ export interface RandomRunOptions {
   meanArrivalSeconds?: number;
   /** MAX_WAIT_SECONDS the functions were started with. */
   maxWaitSeconds: number;
-  /** The reading of Twilio this run plays (variants.ts); the simulator's old reading when unset. */
-  variants?: Variants;
   /** More for the scene before it runs (e.g. a member's OPEN/CLOSED texts at set times). */
   beforeRun?: (scene: Scene) => void;
+  /** The reading of Twilio this run plays (variants.ts); the simulator's old reading when unset. */
+  variants?: Variants;
 }
 
 /** What a run must keep at zero, counted in calls (the figures), plus the slowest webhook answer. */

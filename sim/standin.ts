@@ -387,22 +387,23 @@ export class TwilioStandIn {
         if (queue === undefined || member === undefined) return [404, twilioError(404, 20404, 'The requested resource was not found')];
         return [200, this.memberJson(queue, member, index)];
       }
-      if ((m = new RegExp(`^${api}/Calls/(CA\\w+)\\.json$`).exec(path)) !== null && method === 'GET') {
-        // Its status as the voice side knows it, and when it started (the voice side's clock), as far as known.
-        const status = this.callStatus.get(m[1] ?? '');
-        const started = this.callStart?.(m[1] ?? '');
-        if (status === undefined && started === undefined) return [404, twilioError(404, 20404, 'The requested resource was not found')];
-        return [200, {
-          sid: m[1], account_sid: account, uri: `${api}/Calls/${m[1] ?? ''}.json`, ...(status === undefined ? {} : { status }),
-          ...(started === undefined ? {} : { start_time: new Date(started).toUTCString(), date_created: new Date(started).toUTCString() }),
-        }];
-      }
       if ((m = new RegExp(`^${api}/Calls/(CA\\w+)/Recordings\\.json$`).exec(path)) !== null && method === 'GET') {
         const list = [...this.recordings.values()].filter((r) => r.callSid === m?.[1]).slice(0, pageSize(p, MAX_PAGE_2010)).map((r) => ({
           sid: r.sid, call_sid: r.callSid, status: r.status, duration: String(r.duration), account_sid: account,
           uri: `${api}/Recordings/${r.sid}.json`,
         }));
         return [200, page2010('recordings', `${api}/Calls/${m[1] ?? ''}/Recordings.json`, list, p)];
+      }
+      if ((m = new RegExp(`^${api}/Calls/(CA\\w+)\\.json$`).exec(path)) !== null && method === 'GET') {
+        // Known to the voice side by its status, its start time, or both.
+        const started = this.callStart?.(m[1] ?? '');
+        const status = this.callStatus.get(m[1] ?? '');
+        if (started === undefined && status === undefined) return [404, twilioError(404, 20404, 'The requested resource was not found')];
+        return [200, {
+          sid: m[1], account_sid: account, status: status ?? 'in-progress',
+          ...(started === undefined ? {} : { start_time: new Date(started).toUTCString(), date_created: new Date(started).toUTCString() }),
+          uri: `${api}/Calls/${m[1] ?? ''}.json`,
+        }];
       }
       // A recording's media file: its URL plus .mp3 or .wav (twilio.com/docs/voice/api/recording); bytes, not JSON.
       if ((m = new RegExp(`^${api}/Recordings/(RE\\w+)\\.(mp3|wav)$`).exec(path)) !== null && method === 'GET') {

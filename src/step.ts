@@ -46,9 +46,17 @@ interface StepDefinition<R> {
   run: (step: Step, event: WebhookEvent) => Promise<R> | R;
   /**
    * What Twilio gets when the configuration is unusable, the step failed, or it ran out of time: always a safe answer.
-   * `reached` holds the milestones the step had passed (empty when misconfigured); `error` is why it failed.
    */
-  fallback: (url: Step['url'], event: WebhookEvent, why: 'misconfigured' | 'failed' | 'late', reached: ReadonlySet<string>, config?: Config, error?: unknown) => R;
+  fallback: (url: Step['url'], event: WebhookEvent, why: 'misconfigured' | 'failed' | 'late', more: FallbackContext) => R;
+}
+
+export interface FallbackContext {
+  /** The milestones the step had passed (empty when misconfigured). */
+  reached: ReadonlySet<string>;
+  /** The configuration, when it was usable. */
+  config?: Config;
+  /** What failed, when the step failed. */
+  error?: unknown;
 }
 
 export function defineStep<R extends VoiceResponse | MessagingResponse>(definition: StepDefinition<R>): Handler {
@@ -65,7 +73,7 @@ export function defineStep<R extends VoiceResponse | MessagingResponse>(definiti
     const result = readConfig(environmentOf(context));
     logConfigProblems(definition.name, result.problems);
     if (!result.ok) {
-      answer(definition.fallback(url, event, 'misconfigured', new Set()));
+      answer(definition.fallback(url, event, 'misconfigured', { reached: new Set() }));
       return;
     }
     const { config } = result;
@@ -88,7 +96,7 @@ export function defineStep<R extends VoiceResponse | MessagingResponse>(definiti
     const deadline = setTimeout(() => {
       if (answered) return;
       logError(definition.name, `no answer after ${STEP_DEADLINE_MS} ms (reached: ${[...step.reached].join(', ') || 'nothing'}); answering with the safe fallback, unfinished work is cut short`);
-      answer(definition.fallback(url, event, 'late', step.reached, config));
+      answer(definition.fallback(url, event, 'late', { reached: step.reached, config }));
     }, STEP_DEADLINE_MS);
     Promise.resolve()
       .then(() => definition.run(step, event))
@@ -100,7 +108,7 @@ export function defineStep<R extends VoiceResponse | MessagingResponse>(definiti
         const callSid = sidParam(event, 'CallSid', 'CA');
         const about = callSid === undefined ? '' : ` for caller ${callReference(callSid)}`;
         logError(definition.name, `failed${about} (${describeFailure(error)}); answering with the safe fallback`);
-        answer(definition.fallback(url, event, 'failed', step.reached, config, error));
+        answer(definition.fallback(url, event, 'failed', { reached: step.reached, config, error }));
       })
       .finally(() => { clearTimeout(deadline); });
   };

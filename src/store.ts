@@ -37,6 +37,8 @@ export interface PullRecord {
   action: 'accept' | 'voicemail';
   /** Where the dequeue sends the caller; the Enqueue action redirects there too (TWILIO-NOTES.md: which one runs is unverified). */
   url: string;
+  /** Twilio never said whether the dequeue happened: the same member's next reply may try it again. */
+  unsure?: boolean;
 }
 
 /** Not a phone number, so it never collides with a paused member's key. */
@@ -152,6 +154,11 @@ export class Store {
   async pullOf(callSid: string): Promise<PullRecord | undefined> {
     const data = await this.fetch(MAPS.outcomes, `${callSid}-pull`);
     return isPullRecord(data) ? data : undefined;
+  }
+
+  /** The pull's dequeue was left unsure (see PullRecord.unsure). */
+  async markPullUnsure(callSid: string, record: PullRecord): Promise<void> {
+    await this.items(MAPS.outcomes)(`${callSid}-pull`).update({ data: { ...record, unsure: true } });
   }
 
   async outcomeOf(callSid: string): Promise<OutcomeRecord | undefined> {

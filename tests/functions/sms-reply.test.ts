@@ -135,6 +135,18 @@ describe('/sms-reply: pulling a caller', () => {
     },
   );
 
+  it('one member sending Y twice at the same moment is one pull, even if Twilio lets two dequeues succeed', async () => {
+    twilio.concurrentDequeues = 'both-succeed';
+    const jane = await arrive(twilio, '+16175550101', { CallerName: 'JANE' });
+    twilio.latencyMs = 15;
+    const replies = await Promise.all([1, 2].map(() => invoke(handler, sms(ANN.number, `Y ${jane.reference}`))));
+    expect(dequeued).toHaveLength(1);
+    expect(replies.map((r) => replyTo(r.twiml)).sort()).toEqual([
+      `Calling you now for JANE (${jane.reference}). Answer and press 1 within 25s to connect.`,
+      `You already took JANE (${jane.reference}): your phone rings, or the caller has left.`,
+    ]);
+  });
+
   it('a dequeue that fails is checked: still waiting, the member is told it may still work; their next reply retries it', async () => {
     const jane = await arrive(twilio, '+16175550101', { CallerName: 'JANE' });
     let first = true;
