@@ -51,7 +51,7 @@ export interface Options {
 const USAGE = 'options: --full, --latency ms, --reps n, --processes n, --concurrency n, --load-runs n, --out dir, --only route, --sps n (segments/s per number), --senders n';
 
 /** The quick default keeps `npm run bench` under a minute on 2 cores; --full is the long, steadier version. */
-const QUICK = { reps: 3, loadRuns: 3 };
+const QUICK = { reps: 3, loadRuns: 5 };
 const FULL = { reps: 20, loadRuns: 9 };
 
 export function parseArgs(argv: readonly string[], cpuCount = cpus().length): Options {
