@@ -4,10 +4,12 @@
  * At most three sequential rounds of REST requests, whatever the queue length or team size.
  */
 import { parseCommand } from '../src/commands';
+import { answerCustomer, customerText, unansweredTexts } from '../src/inbox';
+import { parseReply } from '../src/inbox-text';
 import { Member } from '../src/config';
 import { logInfo } from '../src/log';
 import { replies, sentToVoicemailText, takenText } from '../src/messages';
-import { maskNumber, toE164 } from '../src/phone';
+import { toE164 } from '../src/phone';
 import { choosePull } from '../src/pull';
 import { findQueueSid, pullCaller, waitingCallers, WaitingCaller } from '../src/queue';
 import { defineStep, messagingResponse, MessagingResponse, Step } from '../src/step';
@@ -25,12 +27,11 @@ export const handler = defineStep({
     const response = messagingResponse();
     const from = toE164(param(event, 'From'));
     const member = memberByNumber(step, from);
-    if (member === undefined) {
-      // Strangers learn nothing, not even that this number takes commands.
-      logInfo(step.name, `text from non-member ${maskNumber(from ?? undefined)} ignored`);
-      return response;
-    }
+    // Anyone not on the team is a customer: their text goes to the team, and they learn nothing of the commands.
+    if (member === undefined) return customerText(step, event);
     const { keywords } = step.config;
+    const reply = parseReply(param(event, 'Body') ?? '', keywords);
+    if (reply !== undefined) return answerCustomer(step, member, reply);
     const command = parseCommand(param(event, 'Body') ?? '', keywords);
     switch (command.kind) {
       case 'reserved':
@@ -121,10 +122,13 @@ async function pull(
 }
 
 async function status(step: Step, response: MessagingResponse): Promise<MessagingResponse> {
+  const texts = unansweredTexts(step);
   const queueSid = await findQueueSid(step.client, step.config.queueName);
   const waiting = queueSid === undefined ? [] : await waitingCallers(step.client, queueSid);
   const listed = await detailsOf(step, waiting.slice(0, LISTED));
   response.message(replies.status(listed.map((c, i) => ({ ...c, waitSeconds: waiting[i]?.waitSeconds ?? 0 })), waiting.length));
+  const unanswered = await texts;
+  if (unanswered !== undefined) response.message(unanswered);
   return response;
 }
 

@@ -18,6 +18,8 @@ export interface Keywords {
   commands: string[];
   pause: string[];
   resume: string[];
+  /** Answer a customer's text: `R T0103 message`. */
+  reply: string[];
 }
 
 export interface Prompts {
@@ -46,6 +48,10 @@ export interface Config {
   syncServiceSid: string;
   /** When set, team notices go out through this Messaging Service (its sender pool) instead of from twilioNumber. */
   messagingServiceSid?: string;
+  /** At most this many texts from one customer number are forwarded to the team in any hour; the rest are kept for STATUS. */
+  textForwardLimit: number;
+  /** Sent to a customer who texts, at most once a day per customer; '' for none. */
+  textAutoReply: string;
 }
 
 export interface ConfigProblem {
@@ -81,6 +87,7 @@ export const DEFAULT_KEYWORDS: Keywords = {
   commands: ['COMMANDS', 'MENU'],
   pause: ['OFF'],
   resume: ['ON'],
+  reply: ['R', 'REPLY'],
 };
 
 const KEYWORD_VARIABLES: Record<keyof Keywords, string> = {
@@ -90,6 +97,7 @@ const KEYWORD_VARIABLES: Record<keyof Keywords, string> = {
   commands: 'COMMANDS_KEYWORDS',
   pause: 'PAUSE_KEYWORDS',
   resume: 'RESUME_KEYWORDS',
+  reply: 'REPLY_KEYWORDS',
 };
 
 export const DEFAULT_PROMPTS: Prompts = {
@@ -162,6 +170,11 @@ export function readConfig(env: Env): ConfigResult {
   const callerNameLookup = optional.boolean('CALLER_NAME_LOOKUP', false);
   const syncServiceSid = optional.sid('SYNC_SERVICE_SID', 'IS', 'a Sync Service SID', DEFAULT_SYNC_SERVICE);
   const messagingServiceSid = optional.sid('MESSAGING_SERVICE_SID', 'MG', 'a Messaging Service SID', '') || undefined;
+  const textForwardLimit = optional.custom<number>('TEXT_FORWARD_LIMIT', 5, (raw) => {
+    const value = Number(raw);
+    return Number.isInteger(value) && value >= 1 && value <= 100 ? { value } : { problem: 'must be a whole number of texts per hour from 1 to 100.' };
+  });
+  const textAutoReply = optional.text('TEXT_AUTO_REPLY', '', 320, 'must be at most 320 characters (two SMS segments).');
   const keywords = readKeywords(get, ignore);
   const prompts = readPrompts(get, ignore);
   // ---- End of optional settings. ----
@@ -175,6 +188,7 @@ export function readConfig(env: Env): ConfigResult {
     config: {
       accountSid, authToken, twilioNumber, members, queueName, keywords, prompts,
       maxWaitSeconds, ringSeconds, voicemailMaxSeconds, transcribeVoicemail, callerNameLookup, syncServiceSid,
+      textForwardLimit, textAutoReply,
       ...(messagingServiceSid === undefined ? {} : { messagingServiceSid }),
     },
   };

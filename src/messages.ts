@@ -64,8 +64,12 @@ export const replies = {
     );
     return waitingList(total, entries, (more) => `${more}.`);
   },
-  commands: (k: Keywords): string =>
-    fit('', `${k.accept[0]} [ref]: take a call. ${k.voicemail[0]} [ref]: voicemail. ${k.status[0]}: who waits. ${k.pause[0]}/${k.resume[0]}: pause/resume texts. ${k.commands[0]}: this list.`),
+  /** The full list, or a compact one when long custom keywords would not fit one segment. */
+  commands: (k: Keywords): string => {
+    const full = toGsm7(`${k.accept[0]} [ref]: take a call. ${k.voicemail[0]} [ref]: voicemail. ${k.reply[0]} T0103 msg: answer a text. ${k.status[0]}: who waits. ${k.pause[0]}/${k.resume[0]}: pause/resume texts. ${k.commands[0]}: this list.`);
+    if (full.length <= SEGMENT_LENGTH) return full;
+    return fit('', `${k.accept[0]}/${k.voicemail[0]} [ref]: take/voicemail. ${k.reply[0]} ref msg: answer text. ${k.status[0]}: list. ${k.pause[0]}/${k.resume[0]}: pause/resume.`);
+  },
   unknown: (k: Keywords): string =>
     fit('', `Not understood. Reply ${k.accept[0]} or ${k.accept[0]} 1234 to take a call, ${k.voicemail[0]} 1234 for voicemail, ${k.status[0]} for the list, ${k.commands[0]} for more.`),
   paused: (k: Keywords): string => fit('', `Paused: you will get no new-call texts until you reply ${k.resume[0]}. You can still take calls.`),

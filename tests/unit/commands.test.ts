@@ -57,6 +57,7 @@ describe('parseCommand with custom keyword lists', () => {
     commands: ['MENU'],
     pause: ['MUTE'],
     resume: ['UNMUTE'],
+    reply: ['ANSWER'],
   };
 
   it.each<[string, Command]>([

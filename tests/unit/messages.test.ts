@@ -24,9 +24,10 @@ const LONG_KEYWORDS: Keywords = {
   commands: ['SHOWCOMMANDS'],
   pause: ['PAUSEMYTEXTS'],
   resume: ['RESUMEMYTEXT'],
+  reply: ['ANSWERTEXTOF'],
 };
 
-const KINDS = ['accept', 'voicemail', 'status', 'commands', 'pause', 'resume'] as const;
+const KINDS = ['accept', 'voicemail', 'status', 'pause', 'resume', 'reply'] as const;
 
 const RECORDING_URL = 'https://api.twilio.com/2010-04-01/Accounts/AC0123456789abcdef0123456789abcdef/Recordings/RE0123456789abcdef0123456789abcdef';
 
