@@ -61,22 +61,27 @@ export async function customerText(step: Step, event: WebhookEvent): Promise<Mes
     return response;
   }
   const { reference } = conversation;
+  // Media is named ("+1 photo"), never linked: a raw MediaUrl would open for anyone holding it. Opening it the
+  // same private way as voicemails is for when the voicemail page exists (follow-up: link it from there).
   const media = mediaLabel(mediaTypes(event));
   const sid = param(event, 'MessageSid') ?? `at-${Date.now()}`;
   const autoReply = step.config.textAutoReply;
 
-  const [slot, owner, autoClaimed] = await Promise.all([
+  const [limited, owner, autoClaimed, , kept] = await Promise.all([
     forwardSlot(step, inbox, reference),
     within(step, 'owner', SYNC_READ_MS, inbox.ownerOf(reference), undefined),
     autoReply === '' ? Promise.resolve(false) : inbox.claim(`auto-${number}`, DAY).catch(() => false),
     inbox.setLatestText(reference, { at: Date.now(), who }).catch((error: unknown) => {
       logError(step.name, `filing text ${reference} for STATUS failed (${describeFailure(error)})`);
     }),
-    inbox.keep(reference, sid, { from: number, body, media, at: Date.now() }).catch((error: unknown) => {
+    inbox.keep(reference, sid, { from: number, body, media, at: Date.now() }).then(() => true, (error: unknown) => {
       logError(step.name, `keeping text ${reference} failed (${describeFailure(error)})`);
+      return false;
     }),
   ]);
   if (autoClaimed) response.message(autoReply);
+  // A text over the limit that could not be kept either is forwarded after all: nothing a customer sends is lost.
+  const slot = limited === 'held' && !kept ? 'forward' : limited;
 
   if (slot === 'forward') {
     await toMembers(step, response, available, forwardText({ reference, who, body, media, ...(owner === undefined ? {} : { owner }) }, step.config.keywords));
