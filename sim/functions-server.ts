@@ -29,6 +29,11 @@ export interface FunctionsServerOptions {
   twilioUrl: string;
   /** How long to wait for the server to answer, in real milliseconds. */
   startTimeoutMs?: number;
+  /**
+   * Leave forking to the project's .twilioserverlessrc, as `npm start` does, instead of forcing it off:
+   * what a browser receives locally then depends on the project's own settings.
+   */
+  forkProcessFromProjectSettings?: boolean;
 }
 
 const OUTPUT_LIMIT = 200_000;
@@ -46,7 +51,7 @@ export async function startFunctionsServer(options: FunctionsServerOptions): Pro
   const bin = join(root, 'node_modules', 'twilio-run', 'bin', 'twilio-run.js');
   const child = spawn(process.execPath, [
     bin, 'start', '--functions-folder', 'dist/functions', '--assets-folder', 'dist/assets', '--port', String(port),
-    '--load-local-env', '--env', envFile, '--no-fork-process', '--no-live', '--log-level', 'warn',
+    '--load-local-env', '--env', envFile, ...(options.forkProcessFromProjectSettings === true ? [] : ['--no-fork-process']), '--no-live', '--log-level', 'warn',
   ], {
     cwd: root,
     detached: true,

@@ -119,7 +119,7 @@ export async function randomRun(world: World, options: RandomRunOptions): Promis
   const tallies: Tallies = {
     calls: calls.length,
     outcomes: count(calls.map((c) => c.outcome ?? 'unended')),
-    reports: count(scene.members.flatMap((m) => calls.flatMap((c) => reportsAbout(m, c.script.from, c.recording?.url).map((r) => r.kind)))),
+    reports: count(scene.members.flatMap((m) => calls.flatMap((c) => reportsAbout(m, c.script.from, c.callSid).map((r) => r.kind)))),
     textsToTeam: scene.members.reduce((n, m) => n + m.texts.length, 0),
     webhooks: sim.webhooks.length,
     dequeues: calls.reduce((n, c) => n + c.dequeues, 0),
@@ -244,7 +244,7 @@ function check(scene: Scene, calls: SimCall[], options: RandomRunOptions): Probl
     }
     const expected = REPORT_OF[outcome];
     for (const member of scene.members) {
-      const got = reportsAbout(member, call.script.from, call.recording?.url);
+      const got = reportsAbout(member, call.script.from, call.callSid);
       const wrong = got.filter((r) => r.kind !== expected);
       if (wrong.length > 0) problems.push({ ...report, problem: `${outcome} call, but ${member.name} was told: ${wrong.map((r) => r.kind).join(', ')}` });
       const right = got.length - wrong.length;

@@ -27,6 +27,8 @@ export interface WorldOptions {
   env?: Record<string, string>;
   /** Path the number's call status callback calls when a call ends: /call-status, as `npm run setup` wires it; null for none. */
   statusCallbackPath?: string | null;
+  /** See FunctionsServerOptions.forkProcessFromProjectSettings. */
+  forkProcessFromProjectSettings?: boolean;
 }
 
 export interface SceneOptions {
@@ -69,6 +71,7 @@ export class World {
       const server = await startFunctionsServer({
         root: options.root,
         twilioUrl,
+        ...(options.forkProcessFromProjectSettings === undefined ? {} : { forkProcessFromProjectSettings: options.forkProcessFromProjectSettings }),
         env: {
           ACCOUNT_SID: TEST_ACCOUNT_SID,
           AUTH_TOKEN: TEST_AUTH_TOKEN,
@@ -104,6 +107,12 @@ export class World {
       ...(options.transcriptionCallbackDelay === undefined ? {} : { transcriptionCallbackDelay: options.transcriptionCallbackDelay }),
     });
     this.current = sim;
+    // The simulator counts a call's start from the scene's start; Twilio gives the wall-clock time.
+    const clock = this.clock;
+    this.twilio.callStart = (callSid) => {
+      const started = sim.calls.find((c) => c.callSid === callSid)?.startedAt;
+      return started === undefined ? undefined : clock.now() - clock.elapsed() + started;
+    };
     const members = this.specs.map((m) => sim.addPhone(new MemberPhone(m.name, m.number)));
     return {
       sim,

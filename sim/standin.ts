@@ -96,6 +96,8 @@ export class TwilioStandIn {
   validator: RequestValidator | undefined;
   onDequeue: DequeueListener | undefined;
   onMessage: MessageListener | undefined;
+  /** When a call began (the voice side knows its calls); undefined for a call Twilio does not know. */
+  callStart: ((callSid: string) => number | undefined) | undefined;
   readonly now: () => number;
 
   private readonly sync = new Map<string, Map<string, SyncItem>>();
@@ -155,6 +157,7 @@ export class TwilioStandIn {
     this.validator = undefined;
     this.onDequeue = undefined;
     this.onMessage = undefined;
+    this.callStart = undefined;
     this.latencyMs = this.options.latencyMs ?? 0;
   }
 
@@ -198,6 +201,18 @@ export class TwilioStandIn {
     items.set(key, { key, data, revision: 0, expiresAt: undefined });
   }
 
+  /**
+   * The audio Twilio would serve for a completed recording: as long as the recording, silent; the MP3 is tagged
+   * with its SID so every recording's bytes differ. MP3 (MPEG-1 Layer III, 32 kbit/s, mono) or 8 kHz 16-bit WAV.
+   */
+  recordingMedia(sid: string, format: 'mp3' | 'wav'): Media | undefined {
+    const recording = this.recordings.get(sid);
+    if (recording?.status !== 'completed') return undefined;
+    return format === 'mp3'
+      ? new Media('audio/mpeg', silentMp3(sid, recording.duration))
+      : new Media('audio/x-wav', silentWav(recording.duration));
+  }
+
   sid(prefix: string): string {
     this.counter += 1;
     return `${prefix}${this.counter.toString(16).padStart(32, '0')}`;
@@ -219,6 +234,11 @@ export class TwilioStandIn {
     const reply = (status: number, payload: unknown): void => {
       this.requests.push({ method, host, path, params, start, end: performance.now(), status });
       if (res.destroyed) return;
+      if (payload instanceof Media) {
+        res.writeHead(status, { 'Content-Type': payload.contentType, 'Content-Length': String(payload.bytes.length) });
+        res.end(payload.bytes);
+        return;
+      }
       res.writeHead(status, { 'Content-Type': 'application/json' });
       res.end(JSON.stringify(payload));
     };
@@ -281,6 +301,25 @@ export class TwilioStandIn {
           uri: `${api}/Recordings/${r.sid}.json`,
         }));
         return [200, page2010('recordings', `${api}/Calls/${m[1] ?? ''}/Recordings.json`, list, p)];
+      }
+      if ((m = new RegExp(`^${api}/Calls/(CA\\w+)\\.json$`).exec(path)) !== null && method === 'GET') {
+        const started = this.callStart?.(m[1] ?? '');
+        if (started === undefined) return [404, twilioError(404, 20404, 'The requested resource was not found')];
+        return [200, {
+          sid: m[1], account_sid: account, start_time: new Date(started).toUTCString(), date_created: new Date(started).toUTCString(),
+          uri: `${api}/Calls/${m[1] ?? ''}.json`,
+        }];
+      }
+      // A recording's media file: its URL plus .mp3 or .wav (twilio.com/docs/voice/api/recording); bytes, not JSON.
+      if ((m = new RegExp(`^${api}/Recordings/(RE\\w+)\\.(mp3|wav)$`).exec(path)) !== null && method === 'GET') {
+        const media = this.recordingMedia(m[1] ?? '', m[2] === 'wav' ? 'wav' : 'mp3');
+        return media === undefined ? [404, twilioError(404, 20404, 'The requested resource was not found')] : [200, media];
+      }
+      if ((m = new RegExp(`^${api}/Recordings/(RE\\w+)\\.json$`).exec(path)) !== null && method === 'DELETE') {
+        const recording = this.recordings.get(m[1] ?? '');
+        if (recording === undefined || recording.status === 'deleted') return [404, twilioError(404, 20404, 'The requested resource was not found')];
+        recording.status = 'deleted';
+        return [204, {}];
       }
       if (method === 'GET' && path === `${api}/IncomingPhoneNumbers.json`) {
         const list = [...this.numbers.values()].filter((n) => p.PhoneNumber === undefined || n.phone_number === p.PhoneNumber);
@@ -461,6 +500,51 @@ export class TwilioStandIn {
       url: `https://sync.twilio.com/v1/Services/default/Maps/${map}/Items/${encodeURIComponent(item.key)}`,
     };
   }
+}
+
+/** A binary answer (recording media) instead of JSON. */
+export class Media {
+  constructor(readonly contentType: string, readonly bytes: Buffer) {}
+}
+
+/**
+ * Silent MPEG-1 Layer III frames: header (44.1 kHz, 32 kbit/s, mono), zero side information, zero main data,
+ * which every decoder plays as silence; 104 bytes and 1152 samples each. An ID3v2.3 title carries the SID.
+ */
+function silentMp3(sid: string, seconds: number): Buffer {
+  const title = Buffer.from(`\u0000Pull Phone stand-in recording ${sid}`, 'latin1');
+  const frame = Buffer.concat([Buffer.from('TIT2'), uint32(title.length), Buffer.alloc(2), title]);
+  const size = frame.length;
+  const id3 = Buffer.concat([Buffer.from([0x49, 0x44, 0x33, 3, 0, 0, (size >> 21) & 0x7f, (size >> 14) & 0x7f, (size >> 7) & 0x7f, size & 0x7f]), frame]);
+  const mp3Frame = Buffer.alloc(104);
+  mp3Frame.set([0xff, 0xfb, 0x10, 0xc0]);
+  const count = Math.max(1, Math.ceil((Math.max(0, seconds) * 44_100) / 1152));
+  return Buffer.concat([id3, ...Array.from({ length: count }, () => mp3Frame)]);
+}
+
+function silentWav(seconds: number): Buffer {
+  const rate = 8000;
+  const data = Buffer.alloc(Math.max(1, Math.round(seconds * rate)) * 2);
+  const header = Buffer.alloc(44);
+  header.write('RIFF', 0);
+  header.writeUInt32LE(36 + data.length, 4);
+  header.write('WAVEfmt ', 8);
+  header.writeUInt32LE(16, 16);
+  header.writeUInt16LE(1, 20);
+  header.writeUInt16LE(1, 22);
+  header.writeUInt32LE(rate, 24);
+  header.writeUInt32LE(rate * 2, 28);
+  header.writeUInt16LE(2, 32);
+  header.writeUInt16LE(16, 34);
+  header.write('data', 36);
+  header.writeUInt32LE(data.length, 40);
+  return Buffer.concat([header, data]);
+}
+
+function uint32(n: number): Buffer {
+  const b = Buffer.alloc(4);
+  b.writeUInt32BE(n);
+  return b;
 }
 
 function twilioError(status: number, code: number, message: string): Record<string, unknown> {

@@ -812,7 +812,8 @@ export class Simulator {
         this.spawn(this.fetch(call, statusUrl, verb.attrs.recordingStatusCallbackMethod ?? 'POST', {
           AccountSid: this.options.accountSid, CallSid: call.callSid, RecordingSid: recordingSid, RecordingUrl: recordingUrl,
           RecordingStatus: 'completed', RecordingDuration: String(seconds), RecordingChannels: '1', RecordingSource: 'RecordVerb',
-          RecordingStartTime: new Date(this.clock.now()).toUTCString(),
+          // When recording began: the callback comes `delay` after the end of a `seconds`-long recording.
+          RecordingStartTime: new Date(this.clock.now() - (delay + seconds) * 1000).toUTCString(),
         }, 'ignored'));
       });
     }

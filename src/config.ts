@@ -52,6 +52,12 @@ export interface Config {
   textForwardLimit: number;
   /** Sent to a customer who texts, at most once a day per customer; '' for none. */
   textAutoReply: string;
+  /** Keys the voicemail links; when unset they are keyed from the auth token. Changing it revokes every link. */
+  linkSecret: string | undefined;
+  /** How long a voicemail link works, and how long the page's data is kept in Sync. */
+  voicemailLinkDays: number;
+  /** IANA time zone the team reads times in (voicemail page, business hours). */
+  timeZone: string;
 }
 
 export interface ConfigProblem {
@@ -177,6 +183,12 @@ export function readConfig(env: Env): ConfigResult {
   const textAutoReply = optional.text('TEXT_AUTO_REPLY', '', 320, 'must be at most 320 characters (two SMS segments).');
   const keywords = readKeywords(get, ignore);
   const prompts = readPrompts(get, ignore);
+  // Too short a secret keys nothing: links stay keyed from AUTH_TOKEN (the doctor says so) rather than stopping calls.
+  const linkSecret = optional.custom<string | undefined>('LINK_SECRET', undefined, (raw) => (raw.length >= 16
+    ? { value: raw }
+    : { problem: 'must be at least 16 characters (e.g. `openssl rand -hex 32`), or unset to key links from AUTH_TOKEN.' }));
+  const voicemailLinkDays = optional.integer('VOICEMAIL_LINK_DAYS', 30, 1, 365, 'days');
+  const timeZone = optional.custom('TIMEZONE', DEFAULT_TIME_ZONE, readTimeZone);
   // ---- End of optional settings. ----
 
   if (problems.some((p) => p.stops) || accountSid === undefined || authToken === undefined || twilioNumber === null) {
@@ -189,6 +201,7 @@ export function readConfig(env: Env): ConfigResult {
       accountSid, authToken, twilioNumber, members, queueName, keywords, prompts,
       maxWaitSeconds, ringSeconds, voicemailMaxSeconds, transcribeVoicemail, callerNameLookup, syncServiceSid,
       textForwardLimit, textAutoReply,
+      linkSecret, voicemailLinkDays, timeZone,
       ...(messagingServiceSid === undefined ? {} : { messagingServiceSid }),
     },
   };
@@ -279,11 +292,11 @@ function optionalReaders(get: (variable: string) => string, ignore: Report) {
   };
   return {
     custom,
-    integer: (variable: string, fallback: number, min: number, max: number): number => custom<number>(variable, fallback, (raw) => {
+    integer: (variable: string, fallback: number, min: number, max: number, unit = 'seconds'): number => custom<number>(variable, fallback, (raw) => {
       const value = Number(raw);
       return Number.isInteger(value) && value >= min && value <= max
         ? { value }
-        : { problem: `must be a whole number of seconds from ${min} to ${max}.` };
+        : { problem: `must be a whole number of ${unit} from ${min} to ${max}.` };
     }),
     boolean: (variable: string, fallback: boolean): boolean => custom<boolean>(variable, fallback, (raw) => {
       const word = raw.toLowerCase();
@@ -365,4 +378,15 @@ function readPrompts(get: (variable: string) => string, ignore: Report): Prompts
     prompts[key] = raw;
   }
   return prompts;
+}
+
+export const DEFAULT_TIME_ZONE = 'UTC';
+
+/** An IANA name, in the spelling Intl resolves it to; the runtime's time zone data handles daylight saving. */
+function readTimeZone(raw: string): { value: string } | { problem: string } {
+  try {
+    return { value: new Intl.DateTimeFormat('en-US', { timeZone: raw }).resolvedOptions().timeZone };
+  } catch {
+    return { problem: 'must be an IANA time zone name such as America/New_York or Europe/Berlin.' };
+  }
 }

@@ -7,6 +7,7 @@
 import { Config, DEFAULT_KEYWORDS, Env, readConfig, REQUIRED_VARIABLES, valueOf } from './config';
 import { maskForDisplay, toE164 } from './phone';
 import { TRANSCRIBABLE } from './voicemail';
+import { PUBLIC_FUNCTION_FILES } from './voicemail-page';
 
 export type Level = 'error' | 'warning';
 
@@ -195,7 +196,7 @@ function checkTranscription(env: Env, add: Add): void {
   // A malformed value is readConfig's finding.
   const maxSeconds = Number((env.VOICEMAIL_MAX_SECONDS ?? '').trim() || '120');
   const longer = Number.isInteger(maxSeconds) && maxSeconds >= TRANSCRIBABLE.belowSeconds
-    ? ` VOICEMAIL_MAX_SECONDS is ${maxSeconds}: messages of ${TRANSCRIBABLE.belowSeconds} s or more are texted without one.`
+    ? ` VOICEMAIL_MAX_SECONDS is ${maxSeconds}: messages of ${TRANSCRIBABLE.belowSeconds} s or more get no transcript on their page.`
     : '';
   add('warning', 'TRANSCRIBE_VOICEMAIL',
     `is on: Twilio's transcription understands US English only (other languages come out as nonsense), is billed per recording, and covers messages longer than ${TRANSCRIBABLE.aboveSeconds} s and shorter than ${TRANSCRIBABLE.belowSeconds} s.${longer} Set it to false if your callers do not speak English.`);
@@ -216,7 +217,7 @@ function checkFiles(facts: ProjectFacts, add: Add): void {
       if (!facts.build.functions.includes(built)) add('error', `dist/functions/${built}`, `is missing (functions/${source} was not built): run npm run build and fix what it reports.`);
     }
     for (const file of facts.build.functions) {
-      if (!/\.(protected|private)\.js$/.test(file)) {
+      if (!/\.(protected|private)\.js$/.test(file) && !PUBLIC_FUNCTION_FILES.includes(file)) {
         add('error', `dist/functions/${file}`, 'would be public: anyone could call it without Twilio\'s signature. Name its source *.protected.ts.');
       }
     }

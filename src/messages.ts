@@ -2,7 +2,7 @@
 import { Caller, describeCaller } from './caller';
 import { Keywords, Member } from './config';
 import type { FailureKind } from './twilio-api';
-import { fit, clip, cleanLabel, toGsm7, SEGMENT_LENGTH } from './sms-text';
+import { fit, clip, toGsm7, SEGMENT_LENGTH } from './sms-text';
 
 type CallerInfo = Pick<Caller, 'name' | 'number' | 'place' | 'reference'>;
 
@@ -102,14 +102,12 @@ export const notices = {
     return fit(`Twilio could not save a voicemail from ${who(caller)}`, `.${back}`);
   },
   /**
-   * The one text that may run to two segments: a recording link alone is over 120 characters.
-   * The transcription gets what room is left.
+   * Who called, how long the message is, and the member's own link to the page (transcript and audio are there).
+   * One segment: the link is kept whole and the caller's description gives way.
    */
-  voicemail: (caller: Pick<Caller, 'name' | 'number'>, seconds: number, recordingUrl: string, transcription?: string): string => {
-    const head = `Voicemail ${formatDuration(seconds)} from ${clip(describeCaller(caller), 40)}`;
+  voicemail: (caller: Pick<Caller, 'name' | 'number'>, seconds: number, link: string): string => {
     const back = caller.number === undefined || caller.name === undefined ? '' : ` ${caller.number}`;
-    const link = ` ${recordingUrl}`;
-    const text = transcription === undefined ? '' : ` "${cleanLabel(transcription, 300)}"`;
-    return fit(`${head}${back}:${link}${text}`, '', 306);
+    // Issue 15 adds "CALL <ref>" to the fixed part.
+    return fit(`Voicemail ${formatDuration(seconds)} from ${clip(describeCaller(caller), 40)}`, `${back}: ${link}`);
   },
 };

@@ -3,12 +3,14 @@
  * - calls: a waiting caller's details by reference, for the texts about them.
  * - outcomes: each call's single outcome; creating the item is an atomic first-wins claim (54208 on a second try).
  * - team: members who paused their new-call texts.
+ * - voicemails: what a voicemail's page shows, kept as long as its links work (VOICEMAIL_LINK_DAYS), apart from the
+ *   short-lived call state above. The transcript is its own item, so the two callbacks never overwrite each other.
  */
 import type { Caller } from './caller';
 import { Config } from './config';
 import { failureOf, TwilioClient } from './twilio-api';
 
-export const MAPS = { calls: 'pull-phone-calls', outcomes: 'pull-phone-outcomes', team: 'pull-phone-team' } as const;
+export const MAPS = { calls: 'pull-phone-calls', outcomes: 'pull-phone-outcomes', team: 'pull-phone-team', voicemails: 'pull-phone-voicemails' } as const;
 type MapName = (typeof MAPS)[keyof typeof MAPS];
 
 /** What is stored of a waiting caller: the team-facing description (caller.ts), kept by reference. */
@@ -22,6 +24,29 @@ export interface OutcomeRecord {
   member?: string;
   /** Length of the voicemail, kept for the transcription callback, which does not carry it. */
   seconds?: number;
+}
+
+/** A voicemail as its page shows it. */
+export interface VoicemailRecord {
+  callSid: string;
+  recordingSid: string;
+  reference: string;
+  name?: string;
+  number?: string;
+  place: string;
+  /** ISO times: when the call came in (when known) and when the message was recorded. */
+  calledAt?: string;
+  recordedAt: string;
+  seconds: number;
+  /** Seconds from the call coming in to the message starting, when known. */
+  waitedSeconds?: number;
+  /** Members who opened the page, first time each. */
+  opened: { name: string; at: string }[];
+}
+
+export interface Voicemail {
+  record: VoicemailRecord;
+  transcript: string | undefined;
 }
 
 const ITEM_EXISTS = 54208;
@@ -84,6 +109,47 @@ export class Store {
   /** Guards a notice against Twilio repeating a callback: true only the first time for this key. */
   async claimNotice(callSid: string, kind: string): Promise<boolean> {
     return this.create(MAPS.outcomes, `${callSid}-${kind}-notice`, { sent: true }, ONE_DAY);
+  }
+
+  /** Keep a voicemail for its page; a repeated callback keeps the first. */
+  async saveVoicemail(id: string, record: VoicemailRecord, ttl: number): Promise<void> {
+    await this.create(MAPS.voicemails, id, record, ttl);
+  }
+
+  async saveTranscript(id: string, text: string, ttl: number): Promise<void> {
+    await this.create(MAPS.voicemails, `${id}-transcript`, { text }, ttl);
+  }
+
+  /** The voicemail and its transcript, in one round of two parallel reads. */
+  async voicemail(id: string): Promise<Voicemail | undefined> {
+    const [record, transcript] = await Promise.all([this.fetch(MAPS.voicemails, id), this.fetch(MAPS.voicemails, `${id}-transcript`)]);
+    if (!isVoicemailRecord(record)) return undefined;
+    const text = (transcript as { text?: unknown } | undefined)?.text;
+    return { record, transcript: typeof text === 'string' ? text : undefined };
+  }
+
+  /**
+   * Note that a member opened the page (first time only). Read-modify-write: two members opening in the same
+   * instant can lose one mark, which only means one name is missing from "opened by" until they open it again.
+   */
+  async markOpened(id: string, record: VoicemailRecord, name: string, at: Date, expiresAt: number): Promise<VoicemailRecord> {
+    if (record.opened.some((o) => o.name === name)) return record;
+    const updated = { ...record, opened: [...record.opened, { name, at: at.toISOString() }] };
+    // Sync's docs do not say whether an update without a TTL keeps the old one: the remaining lifetime is sent again.
+    const ttl = Math.max(1, Math.ceil((expiresAt - at.getTime()) / 1000));
+    await this.items(MAPS.voicemails)(id).update({ data: updated, ttl });
+    return updated;
+  }
+
+  /** Forget a voicemail: its links open nothing after this. */
+  async deleteVoicemail(id: string): Promise<void> {
+    await Promise.all([id, `${id}-transcript`].map(async (key) => {
+      try {
+        await this.items(MAPS.voicemails)(key).remove();
+      } catch (error) {
+        if (failureOf(error).status !== 404) throw error;
+      }
+    }));
   }
 
   private items(map: MapName) {
@@ -151,4 +217,10 @@ function isOutcomeRecord(data: unknown): data is OutcomeRecord {
   if (typeof data !== 'object' || data === null) return false;
   const outcome = (data as Record<string, unknown>).outcome;
   return outcome === 'connected' || outcome === 'voicemail' || outcome === 'callback' || outcome === 'missed';
+}
+
+function isVoicemailRecord(data: unknown): data is VoicemailRecord {
+  if (typeof data !== 'object' || data === null) return false;
+  const r = data as Record<string, unknown>;
+  return typeof r.recordingSid === 'string' && typeof r.recordedAt === 'string' && typeof r.seconds === 'number' && Array.isArray(r.opened);
 }

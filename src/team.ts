@@ -17,13 +17,18 @@ export interface TextResult {
 
 /**
  * Through the Messaging Service when MESSAGING_SERVICE_SID is set (its registered sender pool),
- * else from the Twilio number. `about` names the call in the log (e.g. "caller 4821").
+ * else from the Twilio number. One body for all, or each member's own (a voicemail notice carries
+ * the member's own link). `about` names the call in the log (e.g. "caller 4821").
  */
-export async function textMembers(step: Step, members: readonly Member[], body: string, about?: string): Promise<TextResult> {
+export async function textMembers(
+  step: Step, members: readonly Member[], body: string | ((member: Member) => string), about?: string,
+): Promise<TextResult> {
   const { messagingServiceSid, twilioNumber } = step.config;
   const sender = messagingServiceSid === undefined ? { from: twilioNumber } : { messagingServiceSid };
   const results = await Promise.allSettled(
-    members.map((member) => step.client.messages.create({ to: member.number, ...sender, body })),
+    members.map((member) => step.client.messages.create({
+      to: member.number, ...sender, body: typeof body === 'string' ? body : body(member),
+    })),
   );
   const causes = new Set<string>();
   results.forEach((result, i) => {

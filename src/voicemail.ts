@@ -1,5 +1,7 @@
 /** The voicemail a caller leaves: Twilio records and keeps it; the team gets one text when it is ready. */
+import type { Caller } from './caller';
 import { Step, voiceResponse, VoiceResponse } from './step';
+import type { VoicemailRecord } from './store';
 import type { TwilioClient } from './twilio-api';
 
 export interface VoicemailSettings {
@@ -31,11 +33,6 @@ export function recordVoicemail(url: Step['url'], settings: VoicemailSettings): 
   return response;
 }
 
-/** Wait for the transcription before texting the team, when one is coming. */
-export function awaitsTranscription(transcribe: boolean, seconds: number): boolean {
-  return transcribe && seconds > TRANSCRIBABLE.aboveSeconds && seconds < TRANSCRIBABLE.belowSeconds;
-}
-
 /**
  * Whether Twilio holds a recording of this call (it creates one as recording starts). An empty one
  * ('absent') is no voicemail; a failed one is still reported by /voicemail-saved. One request.
@@ -43,4 +40,28 @@ export function awaitsTranscription(transcribe: boolean, seconds: number): boole
 export async function hasRecording(client: TwilioClient, callSid: string): Promise<boolean> {
   const page = await client.calls(callSid).recordings.page({ pageSize: 20 });
   return page.instances.some((recording) => recording.status !== 'absent');
+}
+
+const DAY_SECONDS = 86_400;
+
+/**
+ * What the voicemail's page shows, from the caller's record and the recording callback. When they called is the
+ * Call resource's start time, when the message started is RecordingStartTime (else now minus its length): both
+ * Twilio's clock. The wait between them is shown only when both are known and it is plausible.
+ */
+export function voicemailRecordOf(
+  caller: Caller, recording: { recordingSid: string; seconds: number; startTime: string | undefined }, callStarted: Date | undefined, now: number,
+): VoicemailRecord {
+  const started = Date.parse(recording.startTime ?? '');
+  const recordedAt = Number.isNaN(started) ? now - recording.seconds * 1000 : started;
+  const arrivedAt = callStarted?.getTime() ?? Number.NaN;
+  const waited = (recordedAt - arrivedAt) / 1000;
+  return {
+    callSid: caller.callSid, recordingSid: recording.recordingSid, reference: caller.reference, place: caller.place, seconds: recording.seconds,
+    ...(caller.name === undefined ? {} : { name: caller.name }), ...(caller.number === undefined ? {} : { number: caller.number }),
+    ...(Number.isNaN(arrivedAt) ? {} : { calledAt: new Date(arrivedAt).toISOString() }),
+    recordedAt: new Date(recordedAt).toISOString(),
+    ...(waited >= 0 && waited < DAY_SECONDS ? { waitedSeconds: Math.round(waited) } : {}),
+    opened: [],
+  };
 }

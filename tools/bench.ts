@@ -133,7 +133,7 @@ export function checkTargets(routes: readonly RouteCell[], outcomes: readonly Ou
         ? `all ${segmentsByKind.size} kinds of text: 1 segment`
         : `${long.map(([kind, n]) => `${kind}: ${n} segments`).join('; ')}; 1 segment: ${[...segmentsByKind].filter(([, n]) => n <= 1).map(([kind]) => kind).sort().join(', ')}`,
       ok: long.length === 0,
-      note: 'The voicemail notice carries the recording link (~123 characters), so it is expected to need 2 segments.',
+      note: 'The voicemail notice carries a short link to its page (per member) instead of the recording URL.',
     },
     {
       target: `Each built function loads in under ${LOAD_LIMIT_MS} ms`,

@@ -1,25 +1,30 @@
 /**
  * `npm run demo`: Pull Phone working end to end on this machine, with no Twilio account.
- * Starts a stand-in for Twilio's API and the real built functions (twilio-run), then plays one call:
- * a caller waits, both members are texted, Bob takes it by text, answers, presses 1 and is connected.
+ * Starts a stand-in for Twilio's API and the real built functions (twilio-run), then plays two calls:
+ * a caller waits, both members are texted, Bob takes it by text, answers, presses 1 and is connected;
+ * then a caller is sent to voicemail and each member gets a one-segment notice with their own page link,
+ * which can be opened in a browser on this machine while the demo keeps the server up.
  * Prints what the caller hears and what each phone receives, in virtual time (a minute of hold music
  * passes in milliseconds), then stops everything it started.
  */
 import { join, resolve } from 'node:path';
 import { clockTime, World } from '../sim/scenario';
+import { reportsAbout } from '../sim/reports';
 import { SimEvent } from '../sim/voice';
+import { isSingleSegment } from '../src/sms-text';
 
 // Built to dist/tools/demo.js: the project root is two folders up.
 const ROOT = resolve(__dirname, '..', '..');
 
 const CALLER = { from: '+16175550101', city: 'Boston', state: 'MA', country: 'US' };
+const SECOND_CALLER = { from: '+13125550102', city: 'Chicago', state: 'IL', country: 'US' };
 const MEMBERS = [{ name: 'Ann', number: '+15551230001' }, { name: 'Bob', number: '+15551230002' }];
 
 function narrate(event: SimEvent): void {
   const at = `[${clockTime(event.at).padStart(5)}]`;
   switch (event.kind) {
     case 'call':
-      console.log(`${at} A caller from Boston dials the team's Twilio number.`);
+      console.log(`${at} A caller dials the team's Twilio number.`);
       break;
     case 'heard':
       if (event.who === 'caller') console.log(`${at}   caller hears: ${quoted(event.text)}`);
@@ -60,7 +65,8 @@ function quoted(text: string): string {
 async function main(): Promise<number> {
   console.log('Pull Phone demo: one caller, two team members (Ann and Bob), and no Twilio account.');
   console.log('Starting a stand-in for Twilio and the built functions (twilio-run) on this machine...');
-  const world = await World.start({ root: ROOT, members: MEMBERS });
+  // Transcription on, so the voicemail page shows what the caller said.
+  const world = await World.start({ root: ROOT, members: MEMBERS, env: { TRANSCRIBE_VOICEMAIL: 'true' } });
   const stop = (): void => {
     void world.stop().finally(() => process.exit(130));
   };
@@ -80,6 +86,33 @@ async function main(): Promise<number> {
       : `The demo did not go as expected (outcome: ${call.outcome ?? 'none'}, ${scene.sim.violations.length} invalid answers).`);
     console.log(`Texts sent: Ann ${scene.member('Ann').texts.length}, Bob ${scene.member('Bob').texts.length}. Webhooks Twilio would have made: ${scene.sim.webhooks.length}.`);
     if (!ok) console.log(`twilio-run output:\n${world.server.output().slice(-3000)}`);
+
+    console.log('\nA second caller; this time Bob texts N and the caller leaves a voicemail.\n');
+    const second = world.scene({ onEvent: narrate });
+    second.member('Bob').repliesToNewCalls('N', 20);
+    const voicemailCall = second.sim.call({ ...SECOND_CALLER, voicemail: { speakSeconds: 14, end: 'hangup', words: 'Hi, this is Ken about my order. Please call me back.' } });
+    await second.sim.run();
+    const notice = reportsAbout(second.member('Ann'), SECOND_CALLER.from).find((r) => r.kind === 'voicemail')?.body;
+    const link = /https?:\/\/\S+/.exec(notice ?? '')?.[0];
+    const voicemailOk = voicemailCall.outcome === 'voicemail' && notice !== undefined && isSingleSegment(notice) && link !== undefined;
+    console.log('');
+    if (!voicemailOk) {
+      console.log(`The voicemail did not go as expected (outcome: ${voicemailCall.outcome ?? 'none'}).`);
+      return 1;
+    }
+    console.log(`Ann's voicemail notice, ${notice.length} characters, one SMS segment (GSM-7, at most 160):`);
+    console.log(`  ${notice}`);
+    console.log('Bob got his own link to the same voicemail. Open Ann\'s in a browser on this machine:');
+    console.log(`  ${link}`);
+    if (process.stdin.isTTY) {
+      console.log('The page and its audio are served until you press Enter (or Ctrl+C).');
+      await new Promise<void>((resolve) => {
+        process.stdin.once('data', () => { resolve(); });
+      });
+      process.stdin.pause();
+    } else {
+      console.log('(Not a terminal, so the demo stops now: run `npm run demo` in a terminal to keep the server up while you open it.)');
+    }
     return ok ? 0 : 1;
   } finally {
     process.removeListener('SIGINT', stop);

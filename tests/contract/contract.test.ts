@@ -149,7 +149,7 @@ describeContract('the contract check', () => {
 
 /** Every operation Pull Phone uses; each must be seen, and accepted, in the flows below. */
 const PRODUCT_OPERATIONS = [
-  'CreateMessage', 'ListQueue', 'ListMember', 'UpdateMember', 'FetchPhoneNumber',
+  'CreateMessage', 'ListQueue', 'ListMember', 'UpdateMember', 'FetchPhoneNumber', 'FetchCall',
   'CreateSyncMap', 'CreateSyncMapItem', 'FetchSyncMapItem', 'ListSyncMapItem', 'UpdateSyncMapItem', 'DeleteSyncMapItem',
 ] as const;
 
@@ -280,7 +280,8 @@ describeContract('every REST request the functions make, against the contract', 
     await invoke(voicemailDone, { CallSid: ken.callSid, From: ken.from, RecordingDuration: '0' });
     expect(twilio.messages.filter((m) => m.body.startsWith('Voicemail 14s from JANE'))).toHaveLength(2);
     expect(twilio.messages.filter((m) => m.body.startsWith('Missed call'))).toHaveLength(2);
-    expect(operations()).toEqual(['CreateMessage', 'CreateSyncMapItem', 'FetchSyncMapItem']);
+    // CreateSyncMap: the voicemails map is made on first use; FetchCall: when the call began, for the page.
+    expect(operations()).toEqual(['CreateMessage', 'CreateSyncMap', 'CreateSyncMapItem', 'FetchCall', 'FetchSyncMapItem']);
   });
 
   it('all together: each kind of request Pull Phone makes was seen, and none was refused', () => {

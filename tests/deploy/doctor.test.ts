@@ -111,11 +111,11 @@ describe('advice', () => {
     expect(note).toMatchObject({ level: 'warning', subject: 'TRANSCRIBE_VOICEMAIL' });
     expect(note.message).toMatch(/US English only/);
     // Twilio transcribes recordings shorter than 120 s only, so the default maximum (120) already leaves one out.
-    expect(note.message).toMatch(/VOICEMAIL_MAX_SECONDS is 120: messages of 120 s or more are texted without one/);
+    expect(note.message).toMatch(/VOICEMAIL_MAX_SECONDS is 120: messages of 120 s or more get no transcript on their page/);
     expect(only(diagnose({}, facts({}, { ...GOOD_ENV, TRANSCRIBE_VOICEMAIL: 'yes', VOICEMAIL_MAX_SECONDS: '119' }))).message)
       .not.toMatch(/VOICEMAIL_MAX_SECONDS/);
     expect(only(diagnose({}, facts({}, { ...GOOD_ENV, TRANSCRIBE_VOICEMAIL: 'yes', VOICEMAIL_MAX_SECONDS: '300' }))).message)
-      .toMatch(/VOICEMAIL_MAX_SECONDS is 300: messages of 120 s or more are texted without one/);
+      .toMatch(/VOICEMAIL_MAX_SECONDS is 300: messages of 120 s or more get no transcript on their page/);
     expect(diagnose({}, facts({}, { ...GOOD_ENV, TRANSCRIBE_VOICEMAIL: 'false' }))).toEqual([]);
   });
 });
@@ -132,6 +132,11 @@ describe('files', () => {
     const finding = only(diagnose({}, facts(change)));
     expect(finding).toMatchObject({ level: 'error', subject });
     expect(finding.message).toMatch(message);
+  });
+
+  it('the voicemail page and its audio are public on purpose (they check their own token): no finding', () => {
+    const sources = ['incoming-call.protected.ts', 'vm.ts', 'vm-audio.ts'];
+    expect(diagnose({}, facts({ sources, build: { functions: ['incoming-call.protected.js', 'vm.js', 'vm-audio.js'], musicAsset: true } }))).toEqual([]);
   });
 
   it('.env not ignored by git is a warning; when git cannot tell, nothing is said', () => {

@@ -51,34 +51,38 @@ describe('/voicemail-done and /voicemail-saved', () => {
     const saved = { CallSid: jane.callSid, RecordingUrl: RECORDING, RecordingStatus: 'completed', RecordingDuration: '42', RecordingSid: `RE${'7'.repeat(32)}` };
     await invoke(voicemailSaved, saved);
     expect(twilio.messages.map((m) => m.to).sort()).toEqual([ANN.number, BOB.number]);
-    expect(twilio.messages[0]?.body).toBe(`Voicemail 42s from JANE +16175550101: ${RECORDING}`);
+    const link = new RegExp(`^Voicemail 42s from JANE \\+16175550101: ${url('/vm').replace(/[.?]/g, '\\$&')}\\?t=[\\w-]{32}$`);
+    for (const message of twilio.messages) expect(message.body).toMatch(link);
+    // Each member their own link: a forwarded one can be traced to who forwarded it.
+    expect(twilio.messages[0]?.body).not.toBe(twilio.messages[1]?.body);
+    expect(twilio.messages.every((m) => !m.body.includes('api.twilio.com'))).toBe(true);
 
     twilio.resetLog();
     await invoke(voicemailSaved, saved); // repeated callback
     expect(twilio.messages).toHaveLength(0);
   });
 
-  it('with transcription on, the one text waits for the transcription and includes it', async () => {
+  it('with transcription on, the text goes out on the recording callback; the transcription is kept for the page, not texted', async () => {
     const env = { ...ENV, TRANSCRIBE_VOICEMAIL: 'true' };
     const jane = await arrive(twilio, '+16175550101', {}, env);
     twilio.resetLog();
     await invoke(voicemailDone, { CallSid: jane.callSid, RecordingUrl: RECORDING, RecordingDuration: '30' }, env);
     await invoke(voicemailSaved, { CallSid: jane.callSid, RecordingUrl: RECORDING, RecordingStatus: 'completed', RecordingDuration: '30' }, env);
-    expect(twilio.messages).toHaveLength(0);
+    expect(twilio.messages).toHaveLength(2);
     await invoke(voicemailSaved, { CallSid: jane.callSid, RecordingUrl: RECORDING, TranscriptionStatus: 'completed', TranscriptionText: 'Hi, please call me about the invoice.' }, env);
     expect(twilio.messages).toHaveLength(2);
-    expect(twilio.messages[0]?.body).toBe(`Voicemail 30s from +16175550101: ${RECORDING} "Hi, please call me about the invoice."`);
+    const transcripts = [...(twilio.syncItems(MAPS.voicemails)?.values() ?? [])].filter((i) => i.key.endsWith('-transcript'));
+    expect(transcripts.map((i) => i.data)).toEqual([{ text: 'Hi, please call me about the invoice.' }]);
   });
 
-  it('a failed transcription still sends the text, without it; a too-short recording does not wait for one', async () => {
+  it('a failed transcription sends nothing and keeps nothing', async () => {
     const env = { ...ENV, TRANSCRIBE_VOICEMAIL: 'true' };
     const jane = await arrive(twilio, '+16175550101', {}, env);
-    const ken = await arrive(twilio, '+16175550102', {}, env);
     twilio.resetLog();
+    const kept = twilio.syncItems(MAPS.voicemails)?.size ?? 0;
     await invoke(voicemailSaved, { CallSid: jane.callSid, RecordingUrl: RECORDING, TranscriptionStatus: 'failed' }, env);
-    await invoke(voicemailSaved, { CallSid: ken.callSid, RecordingUrl: RECORDING, RecordingStatus: 'completed', RecordingDuration: '1' }, env);
-    expect(twilio.messages).toHaveLength(4);
-    expect(twilio.messages.every((m) => !m.body.includes('"'))).toBe(true);
+    expect(twilio.messages).toHaveLength(0);
+    expect(twilio.syncItems(MAPS.voicemails)?.size ?? 0).toBe(kept);
   });
 
   it('nothing recorded (Twilio continues to the Redirect without recording params): one missed-call text', async () => {

@@ -223,7 +223,7 @@ interface VoiceRoute {
   context: Context;
   /** The top-level verb sequences this route may answer with. */
   shapes: string[][];
-  /** Texts the route may send: notices are one segment, a voicemail notice (a long recording link) two. */
+  /** Texts the route may send: every notice is one segment. */
   maxSegments: number;
   /** What this route promises beyond the shared rules, given the case and the REST requests it made. */
   promises?: (c: Case, root: Verb, requests: readonly RecordedRequest[]) => string[];
@@ -397,7 +397,7 @@ const VOICE_ROUTES: VoiceRoute[] = [
     ],
   },
   {
-    name: 'voicemail-saved', handler: voicemailSaved, context: 'call', maxSegments: 2,
+    name: 'voicemail-saved', handler: voicemailSaved, context: 'call', maxSegments: 1,
     keys: { CallSid: 'callSid', AccountSid: 'sid', RecordingUrl: 'url', RecordingDuration: 'int', RecordingStatus: 'recordingStatus', RecordingSid: 'sid',
       TranscriptionStatus: 'transcriptionStatus', TranscriptionText: 'text', TranscriptionSid: 'sid' },
     base: (rng) => ({

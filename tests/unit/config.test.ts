@@ -365,3 +365,32 @@ describe('configuration that forgives (issue 13, item 1)', () => {
       .toEqual([ACCOUNT_SID, AUTH_TOKEN, TWILIO_NUMBER, 300, 30]);
   });
 });
+
+describe('voicemail links and the team time zone', () => {
+  it('defaults: links keyed from the auth token, working 30 days; times shown in UTC', () => {
+    const config = configOf(env());
+    expect(config.linkSecret).toBeUndefined();
+    expect(config.voicemailLinkDays).toBe(30);
+    expect(config.timeZone).toBe('UTC');
+  });
+
+  it('takes LINK_SECRET, VOICEMAIL_LINK_DAYS from 1 to 365 and an IANA TIMEZONE', () => {
+    const config = configOf(env({ LINK_SECRET: 'a secret of enough length', VOICEMAIL_LINK_DAYS: '365', TIMEZONE: 'Europe/Berlin' }));
+    expect(config).toMatchObject({ linkSecret: 'a secret of enough length', voicemailLinkDays: 365, timeZone: 'Europe/Berlin' });
+    expect(configOf(env({ VOICEMAIL_LINK_DAYS: '1' })).voicemailLinkDays).toBe(1);
+  });
+
+  it.each([
+    ['VOICEMAIL_LINK_DAYS', '0', /whole number of days from 1 to 365/],
+    ['VOICEMAIL_LINK_DAYS', '366', /days from 1 to 365/],
+    ['VOICEMAIL_LINK_DAYS', '7.5', /days/],
+    ['TIMEZONE', 'Mars/Olympus_Mons', /IANA time zone name/],
+    ['TIMEZONE', 'CET+25', /IANA/],
+    ['LINK_SECRET', 'short', /at least 16 characters/],
+  ])('reports a bad %s (%s) with how to fix it', (variable, value, fix) => {
+    const [problem] = onlyProblemsFor(variable, env({ [variable]: value }));
+    expect(problem?.message).toMatch(fix);
+    // A secret is never repeated back (problems are logged).
+    if (variable === 'LINK_SECRET') expect(problem?.message).not.toContain(value);
+  });
+});
