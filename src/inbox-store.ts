@@ -66,9 +66,16 @@ export class InboxStore {
     return (await this.numberOf(reference)) === number;
   }
 
-  /** Link the number to its conversation; when another text got there first, theirs is the one. */
+  /**
+   * Link the number to its conversation (when another text got there first, theirs is the one), and make its
+   * "answered" item now, so a member's answer later is one update rather than an update that finds nothing and a create.
+   */
   async openConversation(conversation: Conversation): Promise<Conversation> {
-    if (await this.create(INBOX_MAPS.claims, `num-${conversation.number}`, conversation, DAY)) return conversation;
+    const [linked] = await Promise.all([
+      this.create(INBOX_MAPS.claims, `num-${conversation.number}`, conversation, DAY),
+      this.create(INBOX_MAPS.conversations, `answered-${conversation.reference}`, { at: 0 }, DAY),
+    ]);
+    if (linked) return conversation;
     return (await this.conversationOf(conversation.number)) ?? conversation;
   }
 
@@ -98,8 +105,11 @@ export class InboxStore {
   }
 
   /** Each its own item, so a text and an answer arriving together never overwrite each other. */
-  async setLatestText(reference: string, latest: LatestText): Promise<void> {
-    await this.upsert(INBOX_MAPS.conversations, `last-${reference}`, latest, DAY);
+  /** `fresh`: a new conversation, whose item most likely does not exist yet (so create is tried first). */
+  async setLatestText(reference: string, latest: LatestText, fresh: boolean): Promise<void> {
+    const key = `last-${reference}`;
+    if (fresh && await this.create(INBOX_MAPS.conversations, key, latest, DAY)) return;
+    await this.upsert(INBOX_MAPS.conversations, key, latest, DAY);
   }
 
   async setAnswered(reference: string, at: number): Promise<void> {

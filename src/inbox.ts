@@ -52,7 +52,8 @@ export async function customerText(step: Step, event: WebhookEvent): Promise<Mes
 
   if (reserved !== undefined) return optOutOrIn(step, response, inbox, reserved, number, existing, available);
 
-  const conversation = existing ?? await openConversation(step, inbox, number);
+  const fresh = existing === undefined;
+  const conversation = existing ?? await newConversation(step, inbox, number);
   const who = customerLabel(number, conversation?.name);
   if (conversation === undefined) {
     // Sync could not give them a reference: the text still reaches the team, who can call them back.
@@ -69,9 +70,13 @@ export async function customerText(step: Step, event: WebhookEvent): Promise<Mes
 
   const [limited, owner, autoClaimed, , kept] = await Promise.all([
     forwardSlot(step, inbox, reference),
-    within(step, 'owner', SYNC_READ_MS, inbox.ownerOf(reference), undefined),
+    // A new conversation has no owner yet; its link from the number is made alongside (see newConversation).
+    fresh ? inbox.openConversation(conversation).then(() => undefined, (error: unknown) => {
+      logError(step.name, `linking customer ${reference} to their number failed (${describeFailure(error)})`);
+      return undefined;
+    }) : within(step, 'owner', SYNC_READ_MS, inbox.ownerOf(reference), undefined),
     autoReply === '' ? Promise.resolve(false) : inbox.claim(`auto-${number}`, DAY).catch(() => false),
-    inbox.setLatestText(reference, { at: Date.now(), who }).catch((error: unknown) => {
+    inbox.setLatestText(reference, { at: Date.now(), who }, fresh).catch((error: unknown) => {
       logError(step.name, `filing text ${reference} for STATUS failed (${describeFailure(error)})`);
     }),
     inbox.keep(reference, sid, { from: number, body, media, at: Date.now() }).then(() => true, (error: unknown) => {
@@ -174,8 +179,12 @@ async function toMembers(step: Step, response: MessagingResponse, members: reado
   await textMembers(step, members, body, 'a customer text');
 }
 
-/** A new customer: a reference of their own (first free candidate) and, when enabled, their name from Lookup. */
-async function openConversation(step: Step, inbox: InboxStore, number: string): Promise<Conversation | undefined> {
+/**
+ * A new customer: a reference of their own (first free candidate) and, when enabled, their name from Lookup.
+ * The number's link to it is written by the caller alongside the next round: two first texts racing compute the
+ * same candidates from the number, so they arrive at the same reference and either link is the same.
+ */
+async function newConversation(step: Step, inbox: InboxStore, number: string): Promise<Conversation | undefined> {
   const findReference = async (): Promise<string | undefined> => {
     for (let attempt = 0; attempt < REFERENCE_ATTEMPTS; attempt += 1) {
       const candidate = textReference(number, attempt);
@@ -186,7 +195,7 @@ async function openConversation(step: Step, inbox: InboxStore, number: string): 
   try {
     const [reference, name] = await Promise.all([findReference(), lookupName(step, number)]);
     if (reference === undefined) return undefined;
-    return await inbox.openConversation({ reference, number, ...(name === undefined ? {} : { name }) });
+    return { reference, number, ...(name === undefined ? {} : { name }) };
   } catch (error) {
     logError(step.name, `opening a conversation failed (${describeFailure(error)})`);
     return undefined;
