@@ -69,6 +69,14 @@ export function parseArgs(argv: readonly string[], cpuCount = cpus().length): Op
   return options;
 }
 
+/** A customer's text: its rounds do not grow with the team, only with the texts already forwarded from them this hour. */
+const CUSTOMER_TEXT = 'sms-reply customer text';
+function customerTextRounds(route: string): number {
+  const nth = /\((\d+)\w* this hour/.exec(route)?.[1];
+  // First text: conversation read, reference claim, then the slot with the rest; later ones: one write per slot taken.
+  return nth === undefined ? 3 : 1 + Number(nth);
+}
+
 /** Route targets shown in the per-route table, by route name. */
 export const ROUTE_TARGETS = new Map<string, (cell: RouteCell) => boolean>([
   ['incoming-call', (c) => c.rounds.max <= 1],
@@ -78,13 +86,7 @@ export const ROUTE_TARGETS = new Map<string, (cell: RouteCell) => boolean>([
   ...ROUTES.filter((r) => r.route.startsWith(CUSTOMER_TEXT)).map((r): [string, (cell: RouteCell) => boolean] => [r.route, (c) => c.rounds.max <= customerTextRounds(r.route)]),
 ]);
 
-/** A customer's text: its rounds do not grow with the team, only with the texts already forwarded from them this hour. */
-const CUSTOMER_TEXT = 'sms-reply customer text';
-function customerTextRounds(route: string): number {
-  const nth = /\((\d+)\w* this hour/.exec(route)?.[1];
-  // First text: conversation read, reference claim, then the slot with the rest; later ones: one write per slot taken.
-  return nth === undefined ? 3 : 1 + Number(nth);
-}
+
 
 const PREPARATION = ['GET sync/Maps/pull-phone-team/Items', 'GET lookups/v2/PhoneNumbers/…'];
 
