@@ -122,12 +122,11 @@ async function pull(
 }
 
 async function status(step: Step, response: MessagingResponse): Promise<MessagingResponse> {
-  const texts = unansweredTexts(step);
   const queueSid = await findQueueSid(step.client, step.config.queueName);
   const waiting = queueSid === undefined ? [] : await waitingCallers(step.client, queueSid);
-  const listed = await detailsOf(step, waiting.slice(0, LISTED));
+  // Customer texts not yet answered are read with the callers' details, the last round: never a round more.
+  const [listed, unanswered] = await Promise.all([detailsOf(step, waiting.slice(0, LISTED)), unansweredTexts(step)]);
   response.message(replies.status(listed.map((c, i) => ({ ...c, waitSeconds: waiting[i]?.waitSeconds ?? 0 })), waiting.length));
-  const unanswered = await texts;
   if (unanswered !== undefined) response.message(unanswered);
   return response;
 }

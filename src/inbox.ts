@@ -50,7 +50,12 @@ export async function customerText(step: Step, event: WebhookEvent): Promise<Mes
   ]);
   const available = step.config.members.filter((m) => !paused.has(m.number));
 
-  if (reserved !== undefined) return optOutOrIn(step, response, inbox, reserved, number, existing, available);
+  if (reserved !== undefined) {
+    await optOutOrIn(step, response, inbox, reserved, number, existing, available);
+    // "Yes" is also Twilio's opt-in word, but from a customer it is most likely an answer to a member's question:
+    // the team sees it. STOP, START and the rest are Twilio's alone.
+    if (!(reserved === 'opt-in' && /^yes\b/i.test(body))) return response;
+  }
 
   const fresh = existing === undefined;
   const conversation = existing ?? await newConversation(step, inbox, number);
@@ -232,17 +237,17 @@ async function forwardSlot(step: Step, inbox: InboxStore, reference: string): Pr
 
 /**
  * STOP and the like are Twilio's: it answers them and blocks our sends. The team is told once that the customer
- * opted out (a claim kept until they opt back in), and nothing else is said to anyone.
+ * opted out (a claim kept until they opt back in), and nothing else is said to anyone. Nothing is answered here.
  */
 async function optOutOrIn(
   step: Step, response: MessagingResponse, inbox: InboxStore, kind: 'opt-out' | 'opt-in', number: string,
   conversation: Conversation | undefined, available: readonly Member[],
-): Promise<MessagingResponse> {
+): Promise<void> {
   const key = `optout-${number}`;
   try {
     if (kind === 'opt-in') {
       await inbox.release(key);
-      return response;
+      return;
     }
     if (await inbox.claim(key, 30 * DAY)) {
       await toMembers(step, response, available, optedOutNotice(customerLabel(number, conversation?.name), conversation?.reference));
@@ -251,7 +256,6 @@ async function optOutOrIn(
   } catch (error) {
     logError(step.name, `customer ${maskNumber(number)} texted an opt-${kind === 'opt-in' ? 'in' : 'out'} word; not recorded (${describeFailure(error)})`);
   }
-  return response;
 }
 
 function mediaTypes(event: WebhookEvent): string[] {

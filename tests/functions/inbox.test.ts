@@ -237,6 +237,12 @@ describe('opt-outs and the auto-reply', () => {
     expect(twilio.messages).toEqual([]);
   });
 
+  it('"Yes" from a customer (also Twilio\'s opt-in word) is forwarded: it is most likely an answer to a member', async () => {
+    const { twiml } = await invoke(handler, text(JANE, 'Yes'));
+    expect(to(twiml, ANN.number)).toEqual([expect.stringMatching(/^Text T\d{4} from \+16175550101: "Yes" Reply/)]);
+    expect(to(twiml, undefined)).toEqual([]);
+  });
+
   it('TEXT_AUTO_REPLY goes to a customer at most once a day; unset, the customer gets nothing', async () => {
     const env = { ...ENV, TEXT_AUTO_REPLY: 'Thanks! We will text you back soon.' };
     const first = await invoke(handler, text(JANE, 'Hi'), env);
