@@ -71,6 +71,7 @@ export async function customerText(step: Step, event: WebhookEvent): Promise<Mes
   // same private way as voicemails is for when the voicemail page exists (follow-up: link it from there).
   const media = mediaLabel(mediaTypes(event));
   const sid = param(event, 'MessageSid') ?? `at-${Date.now()}`;
+  // Follow-up: once business hours exist (OPEN/CLOSED, the schedule), a closed variant of this reply goes here.
   const autoReply = step.config.textAutoReply;
 
   const [limited, owner, autoClaimed, , kept] = await Promise.all([
