@@ -2,9 +2,12 @@
  * /incoming-call — the number's voice webhook.
  * Texts the team who is calling, then puts the caller in the queue with hold music.
  * A failed text never keeps the caller out of the queue.
+ * Outside business hours (or while a member's CLOSED holds) the caller hears the closed prompt and goes
+ * straight to voicemail: not queued, nobody texted now; the voicemail notice follows as for any voicemail.
  */
 import { placeOf, usableName } from '../src/caller';
 import { DEFAULT_PROMPTS } from '../src/config';
+import { currentHours } from '../src/hours';
 import { logError, logInfo } from '../src/log';
 import { newCallText } from '../src/messages';
 import { maskNumber } from '../src/phone';
@@ -31,14 +34,24 @@ export const handler = defineStep({
     const number = fromNumber(event);
     const place = placeOf(param(event, 'FromCity'), param(event, 'FromState'), param(event, 'FromCountry'));
 
-    const [name, paused] = await Promise.all([
+    // If Sync cannot say, nobody counts as paused and the schedule alone decides open or closed.
+    const [name, team] = await Promise.all([
       callerName(step, event, number),
-      within(step, 'paused members', PREPARE_MS, step.store.pausedMembers(), new Set<string>()),
+      within(step, 'team state', PREPARE_MS, step.store.teamState(), { paused: new Set<string>(), override: undefined }),
     ]);
     const caller: CallRecord = {
       callSid, reference: callReference(callSid), place,
       ...(name === undefined ? {} : { name }), ...(number === undefined ? {} : { number }),
     };
+
+    if (!currentHours(step.config, Date.now(), team.override).open) {
+      // The record lets the voicemail notice name the caller, as in open hours.
+      await within(step, 'saving the caller', NOTIFY_MS, step.store.saveCall(caller), undefined);
+      logInfo(step.name, `caller ${caller.reference} (${maskNumber(number)}) called while closed; sent to voicemail`);
+      return apologiseToVoicemail(step.url, step.config.prompts.closed);
+    }
+
+    const paused = team.paused;
     const notified = step.config.members.filter((m) => !paused.has(m.number));
     const [texted] = await within<[TextResult | undefined, unknown]>(step, 'texting the team', NOTIFY_MS, Promise.all([
       textMembers(step, notified, newCallText(caller, step.config.keywords), `caller ${caller.reference}`),

@@ -7,10 +7,12 @@ import { parseCommand } from '../src/commands';
 import { answerCustomer, customerText, unansweredTexts } from '../src/inbox';
 import { parseReply } from '../src/inbox-text';
 import { Member } from '../src/config';
+import { currentHours, hoursInUse, scheduleOf, untilText } from '../src/hours';
 import { logInfo } from '../src/log';
-import { replies, sentToVoicemailText, takenText } from '../src/messages';
+import { hoursChangedText, hoursLine, replies, sentToVoicemailText, takenText } from '../src/messages';
 import { toE164 } from '../src/phone';
 import { choosePull } from '../src/pull';
+import { overrideUntil } from '../src/schedule';
 import { findQueueSid, pullCaller, waitingCallers, WaitingCaller } from '../src/queue';
 import { defineStep, messagingResponse, MessagingResponse, Step } from '../src/step';
 import { CallRecord, OutcomeRecord } from '../src/store';
@@ -43,6 +45,9 @@ export const handler = defineStep({
       case 'commands':
         response.message(replies.commands(keywords));
         return response;
+      case 'open':
+      case 'closed':
+        return changeHours(step, response, member, command.kind === 'open');
       case 'pause':
       case 'resume':
         await step.store.setPaused(member.number, command.kind === 'pause');
@@ -122,12 +127,38 @@ async function pull(
 }
 
 async function status(step: Step, response: MessagingResponse): Promise<MessagingResponse> {
-  const queueSid = await findQueueSid(step.client, step.config.queueName);
+  const [queueSid, team] = await Promise.all([
+    findQueueSid(step.client, step.config.queueName),
+    within(step, 'team state', SYNC_READ_MS, step.store.teamState(), undefined),
+  ]);
   const waiting = queueSid === undefined ? [] : await waitingCallers(step.client, queueSid);
   // Customer texts not yet answered are read with the callers' details, the last round: never a round more.
   const [listed, unanswered] = await Promise.all([detailsOf(step, waiting.slice(0, LISTED)), unansweredTexts(step)]);
-  response.message(replies.status(listed.map((c, i) => ({ ...c, waitSeconds: waiting[i]?.waitSeconds ?? 0 })), waiting.length));
+  const now = Date.now();
+  const hours = currentHours(step.config, now, team?.override);
+  const line = hoursInUse(step.config, hours)
+    ? hoursLine(hours.open, hours.until === undefined ? undefined : untilText(step.config, hours.until, now), hours.override?.by, step.config.unreadableHours)
+    : undefined;
+  response.message(replies.status(listed.map((c, i) => ({ ...c, waitSeconds: waiting[i]?.waitSeconds ?? 0 })), waiting.length, line));
   if (unanswered !== undefined) response.message(unanswered);
+  return response;
+}
+
+/**
+ * OPEN or CLOSED: overrides the schedule until it next changes to the other state, for the whole team.
+ * Everyone is told (paused members too: it changes what happens to every caller).
+ */
+async function changeHours(step: Step, response: MessagingResponse, member: Member, open: boolean): Promise<MessagingResponse> {
+  const now = Date.now();
+  const until = overrideUntil(scheduleOf(step.config), now, open);
+  // If Sync refuses, the step fails and the member is asked to try again: nothing was changed.
+  await step.store.setHoursOverride({ open, until, by: member.name }, (until - now) / 1000);
+  const text = hoursChangedText(member, open, untilText(step.config, until, now), step.config.keywords);
+  logInfo(step.name, `${open ? 'opened' : 'closed'} by a member until ${new Date(until).toISOString()}`);
+  response.message(text);
+  for (const other of step.config.members) {
+    if (other.number !== member.number) response.message({ to: other.number }, text);
+  }
   return response;
 }
 

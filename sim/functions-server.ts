@@ -3,6 +3,7 @@
  * twilio-run runs in its own process group (so stopping it stops everything it started), in-process
  * (`--no-fork-process`: no process start per request) and without its per-request module reload
  * (`--no-live`): that reload would drop the `twilio` module the loopback preload patched.
+ * A second preload (virtual-time.cjs) can make the functions' clock the simulator's virtual one (`virtualClock`).
  */
 import { ChildProcess, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -34,6 +35,12 @@ export interface FunctionsServerOptions {
    * what a browser receives locally then depends on the project's own settings.
    */
   forkProcessFromProjectSettings?: boolean;
+  /**
+   * The functions read the simulator's virtual clock (sim/virtual-time.cjs), for business hours over a simulated
+   * day. Off by default: a test that also reads the functions' time from outside the simulator (a voicemail
+   * link's age, say) keeps real time. Works in-process only (not with forkProcessFromProjectSettings).
+   */
+  virtualClock?: boolean;
 }
 
 const OUTPUT_LIMIT = 200_000;
@@ -60,8 +67,9 @@ export async function startFunctionsServer(options: FunctionsServerOptions): Pro
     env: {
       PATH: process.env.PATH ?? '/usr/bin:/bin',
       HOME: dir,
-      NODE_OPTIONS: `--require ${join(root, 'sim', 'twilio-loopback.cjs')}`,
+      NODE_OPTIONS: `--require ${join(root, 'sim', 'twilio-loopback.cjs')} --require ${join(root, 'sim', 'virtual-time.cjs')}`,
       PULL_PHONE_TWILIO_URL: options.twilioUrl,
+      PULL_PHONE_SIMULATED_TIME: options.virtualClock === true && options.forkProcessFromProjectSettings !== true ? '1' : '0',
     },
   });
   let output = '';

@@ -33,6 +33,8 @@ export interface RandomRunOptions {
   meanArrivalSeconds?: number;
   /** MAX_WAIT_SECONDS the functions were started with. */
   maxWaitSeconds: number;
+  /** More for the scene before it runs (e.g. a member's OPEN/CLOSED texts at set times). */
+  beforeRun?: (scene: Scene) => void;
 }
 
 export interface Tallies {
@@ -93,6 +95,7 @@ export async function randomRun(world: World, options: RandomRunOptions): Promis
     };
   }
   for (const member of scene.members) scriptMember(member, options.seed, scene);
+  options.beforeRun?.(scene);
   let at = 0;
   const calls: SimCall[] = [];
   for (let i = 0; i < options.calls; i += 1) {

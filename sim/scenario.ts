@@ -29,6 +29,8 @@ export interface WorldOptions {
   statusCallbackPath?: string | null;
   /** See FunctionsServerOptions.forkProcessFromProjectSettings. */
   forkProcessFromProjectSettings?: boolean;
+  /** See FunctionsServerOptions.virtualClock: the functions read the scene's virtual time (business hours). */
+  virtualClock?: boolean;
 }
 
 export interface SceneOptions {
@@ -72,6 +74,7 @@ export class World {
         root: options.root,
         twilioUrl,
         ...(options.forkProcessFromProjectSettings === undefined ? {} : { forkProcessFromProjectSettings: options.forkProcessFromProjectSettings }),
+        ...(options.virtualClock === undefined ? {} : { virtualClock: options.virtualClock }),
         env: {
           ACCOUNT_SID: TEST_ACCOUNT_SID,
           AUTH_TOKEN: TEST_AUTH_TOKEN,

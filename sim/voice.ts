@@ -15,6 +15,7 @@ import { Answering, CallerScript, MemberLeg, MemberPhone, Phone, VoicemailBehavi
 import { Prng } from './prng';
 import { callReference } from '../src/reference';
 import { TwilioStandIn } from './standin';
+import { SIM_TIME_HEADER } from './virtual-time.cjs';
 import { parseTwiml, twimlProblems, TwimlContext, Verb } from './twiml';
 
 /** How a call ended, from the caller's side. */
@@ -903,6 +904,8 @@ export class Simulator {
         hostname: target.hostname, port: target.port, path: `${target.pathname}${target.search}`, method, agent: this.agent,
         headers: {
           'X-Twilio-Signature': signature, 'User-Agent': 'TwilioProxy/1.1', 'I-Twilio-Idempotency-Token': this.sid('ID'),
+          // Not Twilio's: tells the functions server the virtual time (sim/virtual-time.cjs).
+          [SIM_TIME_HEADER]: String(this.clock.now()),
           ...(method === 'GET' ? {} : { 'Content-Type': 'application/x-www-form-urlencoded', 'Content-Length': Buffer.byteLength(form) }),
         },
       }, (res) => {

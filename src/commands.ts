@@ -4,6 +4,8 @@ import { Keywords, TWILIO_RESERVED_WORDS } from './config';
 export type Command =
   | { kind: 'accept' | 'voicemail'; reference?: string }
   | { kind: 'status' | 'commands' | 'pause' | 'resume' }
+  /** Open or close the phone until the schedule's next change (schedule.ts). */
+  | { kind: 'open' | 'closed' }
   /** Twilio answers these itself (STOP, HELP, …); a second answer from us would only confuse. */
   | { kind: 'reserved'; word: string }
   | { kind: 'unknown' };
@@ -28,5 +30,7 @@ export function parseCommand(body: string, keywords: Keywords): Command {
   if (keywords.commands.includes(word)) return { kind: 'commands' };
   if (keywords.pause.includes(word)) return { kind: 'pause' };
   if (keywords.resume.includes(word)) return { kind: 'resume' };
+  if (keywords.open.includes(word)) return { kind: 'open' };
+  if (keywords.closed.includes(word)) return { kind: 'closed' };
   return { kind: 'unknown' };
 }

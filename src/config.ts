@@ -4,6 +4,7 @@
  * down the safe path (voicemail) instead of failing.
  */
 import { toE164 } from './phone';
+import { parseHolidays, parseOpenHours, Window } from './schedule';
 
 export interface Member {
   name: string;
@@ -20,6 +21,8 @@ export interface Keywords {
   resume: string[];
   /** Answer a customer's text: `R T0103 message`. */
   reply: string[];
+  open: string[];
+  closed: string[];
 }
 
 export interface Prompts {
@@ -30,6 +33,7 @@ export interface Prompts {
   voicemailThanks: string;
   callbackConfirmation: string;
   unavailable: string;
+  closed: string;
 }
 
 export interface Config {
@@ -46,6 +50,12 @@ export interface Config {
   transcribeVoicemail: boolean;
   callerNameLookup: boolean;
   syncServiceSid: string;
+  /** Business hours; undefined: open around the clock (also when any of the hours settings cannot be read). */
+  openHours: Window[] | undefined;
+  /** `YYYY-MM-DD` dates, closed all day. */
+  holidays: string[];
+  /** Hours settings that could not be read, so the hours are off: shown to members who ask for STATUS. */
+  unreadableHours: string[];
   /** When set, team notices go out through this Messaging Service (its sender pool) instead of from twilioNumber. */
   messagingServiceSid?: string;
   /** At most this many texts from one customer number are forwarded to the team in any hour; the rest are kept for STATUS. */
@@ -94,6 +104,8 @@ export const DEFAULT_KEYWORDS: Keywords = {
   pause: ['OFF'],
   resume: ['ON'],
   reply: ['R', 'REPLY'],
+  open: ['OPEN'],
+  closed: ['CLOSED'],
 };
 
 const KEYWORD_VARIABLES: Record<keyof Keywords, string> = {
@@ -104,6 +116,8 @@ const KEYWORD_VARIABLES: Record<keyof Keywords, string> = {
   pause: 'PAUSE_KEYWORDS',
   resume: 'RESUME_KEYWORDS',
   reply: 'REPLY_KEYWORDS',
+  open: 'OPEN_KEYWORDS',
+  closed: 'CLOSED_KEYWORDS',
 };
 
 export const DEFAULT_PROMPTS: Prompts = {
@@ -114,6 +128,7 @@ export const DEFAULT_PROMPTS: Prompts = {
   voicemailThanks: 'Thank you. We have your message and will get back to you soon. Goodbye.',
   callbackConfirmation: 'Thank you. We will call you back as soon as someone is free. Goodbye.',
   unavailable: 'Sorry, we cannot take your call right now.',
+  closed: 'Thanks for calling. We are closed right now, but we will get back to you. Please leave a message.',
 };
 
 const PROMPT_VARIABLES: Record<keyof Prompts, string> = {
@@ -124,6 +139,7 @@ const PROMPT_VARIABLES: Record<keyof Prompts, string> = {
   voicemailThanks: 'VOICEMAIL_THANKS_PROMPT',
   callbackConfirmation: 'CALLBACK_PROMPT',
   unavailable: 'UNAVAILABLE_PROMPT',
+  closed: 'CLOSED_PROMPT',
 };
 
 const DEFAULT_QUEUE_NAME = 'pull-phone';
@@ -188,7 +204,8 @@ export function readConfig(env: Env): ConfigResult {
     ? { value: raw }
     : { problem: 'must be at least 16 characters (e.g. `openssl rand -hex 32`), or unset to key links from AUTH_TOKEN.' }));
   const voicemailLinkDays = optional.integer('VOICEMAIL_LINK_DAYS', 30, 1, 365, 'days');
-  const timeZone = optional.custom('TIMEZONE', DEFAULT_TIME_ZONE, readTimeZone);
+  // TIMEZONE is read with the business hours: an unreadable one also turns the hours off (the phone stays open).
+  const hours = readHours(get, ignore);
   // ---- End of optional settings. ----
 
   if (problems.some((p) => p.stops) || accountSid === undefined || authToken === undefined || twilioNumber === null) {
@@ -201,7 +218,7 @@ export function readConfig(env: Env): ConfigResult {
       accountSid, authToken, twilioNumber, members, queueName, keywords, prompts,
       maxWaitSeconds, ringSeconds, voicemailMaxSeconds, transcribeVoicemail, callerNameLookup, syncServiceSid,
       textForwardLimit, textAutoReply,
-      linkSecret, voicemailLinkDays, timeZone,
+      linkSecret, voicemailLinkDays, ...hours,
       ...(messagingServiceSid === undefined ? {} : { messagingServiceSid }),
     },
   };
@@ -276,6 +293,47 @@ function readMembers(get: (variable: string) => string, twilioNumber: string | n
       : 'has no entry that can be read, so nobody would be told of a call: give at least one Name:+E164 entry.');
   }
   return members;
+}
+
+export type BusinessHours = Pick<Config, 'openHours' | 'holidays' | 'timeZone' | 'unreadableHours'>;
+
+/** The hours settings alone, for the doctor, which describes them even when the rest of the configuration is broken. */
+export function readBusinessHours(env: Env): { hours: BusinessHours; problems: ConfigProblem[] } {
+  const problems: ConfigProblem[] = [];
+  const hours = readHours((variable) => valueOf(env, variable), (variable, message) => { problems.push({ variable, message, stops: false }); });
+  return { hours, problems };
+}
+
+/**
+ * OPEN_HOURS, TIMEZONE and HOLIDAYS. Business hours are a team-wide setting: if any of the three cannot be
+ * read, the hours are off and the phone stays open around the clock, because a typo must never send every
+ * caller to voicemail. Each unreadable value is a problem that stops nothing, naming the part at fault.
+ */
+function readHours(get: (variable: string) => string, ignore: Report): BusinessHours {
+  const unreadable: string[] = [];
+  const off = 'so business hours are off and the phone stays open around the clock until it is fixed.';
+  const zoneRaw = get('TIMEZONE');
+  const zone = zoneRaw === '' ? { value: DEFAULT_TIME_ZONE } : readTimeZone(zoneRaw);
+  const timeZone = 'value' in zone ? zone.value : undefined;
+  if (timeZone === undefined) {
+    unreadable.push('TIMEZONE');
+    ignore('TIMEZONE', `"${zoneRaw.slice(0, 40)}" is not an IANA time zone name (e.g. America/Chicago, Europe/London), ${off} Other times are shown in ${DEFAULT_TIME_ZONE}.`);
+  }
+  const hoursRaw = get('OPEN_HOURS');
+  const openHours = hoursRaw === '' ? undefined : parseOpenHours(hoursRaw);
+  if (openHours?.ok === false) {
+    unreadable.push('OPEN_HOURS');
+    ignore('OPEN_HOURS', `cannot be read: ${openHours.error}, ${off} Write e.g. Mon-Fri 09:00-17:00, Sat 10:00-14:00.`);
+  }
+  const holidays = parseHolidays(get('HOLIDAYS'));
+  if (!holidays.ok) {
+    unreadable.push('HOLIDAYS');
+    ignore('HOLIDAYS', `cannot be read: ${holidays.error}, ${off} Write comma-separated dates, e.g. 2026-12-25,2027-01-01.`);
+  }
+  if (unreadable.length > 0 || timeZone === undefined || !holidays.ok) {
+    return { openHours: undefined, holidays: [], timeZone: timeZone ?? DEFAULT_TIME_ZONE, unreadableHours: unreadable };
+  }
+  return { openHours: openHours?.ok === true ? openHours.value : undefined, holidays: holidays.value, timeZone, unreadableHours: [] };
 }
 
 /** Readers for optional values: an unusable value is reported (not stopping anything) and its default used. */

@@ -4,8 +4,9 @@
  * by tools/doctor.ts and passed in, so every finding is tested on crafted input.
  * Findings never quote a secret or a member's number; each says what to change.
  */
-import { Config, DEFAULT_KEYWORDS, Env, readConfig, REQUIRED_VARIABLES, valueOf } from './config';
+import { Config, DEFAULT_KEYWORDS, Env, readBusinessHours, readConfig, REQUIRED_VARIABLES, valueOf } from './config';
 import { maskForDisplay, toE164 } from './phone';
+import { describeSchedule } from './schedule';
 import { TRANSCRIBABLE } from './voicemail';
 import { PUBLIC_FUNCTION_FILES } from './voicemail-page';
 
@@ -83,6 +84,8 @@ export function diagnose(shell: Env, facts: ProjectFacts): Finding[] {
   const env = effectiveEnv(shell, facts.dotenv);
 
   const result = readConfig(env);
+  // Every problem, also those that stop nothing at run time: an unreadable OPEN_HOURS, say, leaves the phone
+  // open around the clock, which is not what was meant, so it is fixed before deploying.
   for (const p of result.problems) add('error', p.variable, p.message);
 
   checkPlaceholders(env, facts.example, new Set(result.problems.map((p) => p.variable)), add);
@@ -247,6 +250,20 @@ function checkPackage(packageJson: unknown, add: Add): void {
   }
 }
 
+/**
+ * The business hours as the deployed functions will understand them, at `now`:
+ * "Business hours: open now, until 17:00 America/Chicago; next holiday 2026-12-25".
+ * A member's OPEN/CLOSED lives in Sync and is not seen from here.
+ */
+export function scheduleLine(env: Env, now: number): string {
+  const { hours } = readBusinessHours(env);
+  if (hours.unreadableHours.length > 0) {
+    return `Business hours: off, open around the clock (${hours.unreadableHours.join(', ')} cannot be read: see below).`;
+  }
+  if (hours.openHours === undefined && hours.holidays.length === 0) return 'Business hours: none set (OPEN_HOURS), open around the clock.';
+  return `Business hours: ${describeSchedule({ windows: hours.openHours, holidays: hours.holidays, timeZone: hours.timeZone }, now)}.`;
+}
+
 /** The doctor's report: one finding a paragraph, wrapped to the terminal, then a verdict. */
 export function formatFindings(findings: readonly Finding[], width = 100): string[] {
   const errors = findings.filter((f) => f.level === 'error');
@@ -296,7 +313,7 @@ export function describeConfig(config: Config, width = 100): string[] {
     ['Team texts', config.messagingServiceSid === undefined ? 'from the number' : `through Messaging Service ${config.messagingServiceSid}`],
     ['Replies', `take ${config.keywords.accept.join('/')}, voicemail ${config.keywords.voicemail.join('/')}, list ${config.keywords.status.join('/')}, `
       + `help ${config.keywords.commands.join('/')}, pause ${config.keywords.pause.join('/')}, resume ${config.keywords.resume.join('/')}, `
-      + `answer a customer ${config.keywords.reply.join('/')}`],
+      + `open ${config.keywords.open.join('/')}, close ${config.keywords.closed.join('/')}, answer a customer ${config.keywords.reply.join('/')}`],
     ['Customers', `texts forwarded to the team, at most ${config.textForwardLimit} an hour from each; `
       + `auto-reply ${config.textAutoReply === '' ? 'off' : `"${clipForDisplay(config.textAutoReply)}"`}`],
   ];

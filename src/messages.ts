@@ -14,10 +14,10 @@ function who(caller: CallerInfo): string {
  * `N waiting: a; b; c` and `end`, with as many whole entries as fit one segment; the rest are counted
  * in `+N more` rather than cut off mid-entry (a cut reference, or a caller missing from the count).
  */
-function waitingList(total: number, entries: string[], end: (more: string) => string): string {
+function waitingList(total: number, entries: string[], end: (more: string) => string, prefix = ''): string {
   for (let shown = entries.length; ; shown -= 1) {
     const more = total > shown ? ` +${total - shown} more` : '';
-    const head = toGsm7(`${total} waiting: ${entries.slice(0, shown).join('; ')}`);
+    const head = toGsm7(`${prefix}${total} waiting: ${entries.slice(0, shown).join('; ')}`);
     const tail = toGsm7(end(more));
     if (shown <= 1 || head.length + tail.length <= SEGMENT_LENGTH) return fit(head, tail);
   }
@@ -57,18 +57,28 @@ export const replies = {
     const entries = waiting.map((c) => `${c.reference} ${clip(describeCaller(c), 14)}`);
     return waitingList(total, entries, (more) => `${more}. Reply ${no} and a number.`);
   },
-  status: (waiting: (CallerInfo & { waitSeconds: number })[], total: number): string => {
-    if (total === 0) return 'No caller is waiting right now.';
+  /** `hours`, when business hours are in use, leads: "Open until 17:00 America/Chicago." */
+  status: (waiting: (CallerInfo & { waitSeconds: number })[], total: number, hours?: string): string => {
+    const prefix = hours === undefined ? '' : `${hours} `;
+    if (total === 0) return toGsm7(`${prefix}No caller is waiting right now.`);
     const entries = waiting.map(
       (c) => `${c.reference} ${clip(describeCaller(c), 14)}${c.place === '' ? '' : ` ${clip(c.place, 12)}`} ${formatDuration(c.waitSeconds)}`,
     );
-    return waitingList(total, entries, (more) => `${more}.`);
+    return waitingList(total, entries, (more) => `${more}.`, prefix);
   },
-  /** The full list, or a compact one when long custom keywords would not fit one segment. */
+
+  /**
+   * One segment: R and OPEN/CLOSED are listed as they fit with the default keywords; with the longest custom
+   * keywords a compact list keeps every command but OPEN/CLOSED.
+   */
   commands: (k: Keywords): string => {
-    const full = toGsm7(`${k.accept[0]} [ref]: take a call. ${k.voicemail[0]} [ref]: voicemail. ${k.reply[0]} T0103 msg: answer a text. ${k.status[0]}: who waits. ${k.pause[0]}/${k.resume[0]}: pause/resume texts. ${k.commands[0]}: this list.`);
-    if (full.length <= SEGMENT_LENGTH) return full;
-    return fit('', `${k.accept[0]}/${k.voicemail[0]} [ref]: take/voicemail. ${k.reply[0]} ref msg: answer text. ${k.status[0]}: list. ${k.pause[0]}/${k.resume[0]}: pause/resume.`);
+    const candidates = [
+      `${k.accept[0]} [ref]: take a call. ${k.voicemail[0]} [ref]: voicemail. ${k.reply[0]} T0103 msg: answer a text. ${k.status[0]}: who waits. ${k.pause[0]}/${k.resume[0]}: pause/resume texts. ${k.open[0]}/${k.closed[0]}: open/close the phone. ${k.commands[0]}: this list.`,
+      `${k.accept[0]} [ref]: take a call. ${k.voicemail[0]} [ref]: voicemail. ${k.reply[0]} T0103 msg: answer a text. ${k.status[0]}: who waits. ${k.pause[0]}/${k.resume[0]}: pause texts. ${k.open[0]}/${k.closed[0]}: open/close. ${k.commands[0]}: this list.`,
+      `${k.accept[0]}/${k.voicemail[0]} [ref]: take/voicemail. ${k.reply[0]} ref msg: answer text. ${k.status[0]}: list. ${k.pause[0]}/${k.resume[0]}: pause/resume. ${k.open[0]}/${k.closed[0]}: open/close.`,
+    ].map(toGsm7);
+    return candidates.find((c) => c.length <= SEGMENT_LENGTH)
+      ?? fit('', `${k.accept[0]}/${k.voicemail[0]} [ref]: take/voicemail. ${k.reply[0]} ref msg: answer text. ${k.status[0]}: list. ${k.pause[0]}/${k.resume[0]}: pause/resume.`);
   },
   unknown: (k: Keywords): string =>
     fit('', `Not understood. Reply ${k.accept[0]} or ${k.accept[0]} 1234 to take a call, ${k.voicemail[0]} 1234 for voicemail, ${k.status[0]} for the list, ${k.commands[0]} for more.`),
@@ -84,6 +94,23 @@ export const replies = {
     }
   },
 };
+
+/**
+ * Business hours in a STATUS reply. `until` is already written in the team's time zone (schedule.ts formatLocal);
+ * `unreadable` names settings that could not be read, which turn the hours off.
+ */
+export function hoursLine(open: boolean, until: string | undefined, by: string | undefined, unreadable: readonly string[]): string {
+  if (unreadable.length > 0) return `Open: hours off, ${unreadable.join('/')} unreadable (see log).`;
+  const state = open ? 'Open' : 'Closed';
+  return `${state}${until === undefined ? '' : ` until ${until}`}${by === undefined ? '' : ` (${clip(toGsm7(by), 20)})`}.`;
+}
+
+/** Told to the whole team, the member who changed it included. */
+export function hoursChangedText(member: Member, open: boolean, until: string, k: Keywords): string {
+  return open
+    ? fit(`${member.name} opened the phone`, ` until ${until}: callers are queued and the team texted. Text ${k.closed[0] ?? 'CLOSED'} to close.`)
+    : fit(`${member.name} closed the phone`, ` until ${until}: callers hear the closed message and go to voicemail. Text ${k.open[0] ?? 'OPEN'} to reopen.`);
+}
 
 export const notices = {
   missed: (caller: CallerInfo, waitedSeconds: number | undefined): string => {

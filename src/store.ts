@@ -2,12 +2,14 @@
  * What must outlive one invocation, kept in Twilio Sync maps (never in memory: many instances run).
  * - calls: a waiting caller's details by reference, for the texts about them.
  * - outcomes: each call's single outcome; creating the item is an atomic first-wins claim (54208 on a second try).
- * - team: members who paused their new-call texts.
+ * - team: members who paused their new-call texts, and a member's OPEN/CLOSED override of the business hours
+ *   (in the same map, so the one read that finds who paused also finds it).
  * - voicemails: what a voicemail's page shows, kept as long as its links work (VOICEMAIL_LINK_DAYS), apart from the
  *   short-lived call state above. The transcript is its own item, so the two callbacks never overwrite each other.
  */
 import type { Caller } from './caller';
 import { Config } from './config';
+import type { Override } from './schedule';
 import { failureOf, TwilioClient } from './twilio-api';
 
 export const MAPS = { calls: 'pull-phone-calls', outcomes: 'pull-phone-outcomes', team: 'pull-phone-team', voicemails: 'pull-phone-voicemails' } as const;
@@ -24,6 +26,16 @@ export interface OutcomeRecord {
   member?: string;
   /** Length of the voicemail, kept for the transcription callback, which does not carry it. */
   seconds?: number;
+}
+
+/** Not a phone number, so it never collides with a paused member's key. */
+export const HOURS_OVERRIDE_KEY = 'hours-override';
+
+export interface TeamState {
+  /** Members (E.164) who texted OFF. */
+  paused: Set<string>;
+  /** A member's OPEN/CLOSED, as stored: it may have expired by now (schedule.ts hoursAt compares `until`). */
+  override: Override | undefined;
 }
 
 /** A voicemail as its page shows it. */
@@ -61,15 +73,34 @@ export class Store {
     this.service = client.sync.v1.services(config.syncServiceSid);
   }
 
-  /** Members (E.164) who texted OFF. One request: a team is far smaller than a page of 100. */
+  /** Members (E.164) who texted OFF. */
   async pausedMembers(): Promise<Set<string>> {
+    return (await this.teamState()).paused;
+  }
+
+  /** Who paused, and the hours override. One request: a team is far smaller than a page of 100. */
+  async teamState(): Promise<TeamState> {
     try {
       const page = await this.items(MAPS.team).page({ pageSize: 100 });
-      return new Set(page.instances.map((item) => item.key));
+      const override = page.instances.find((item) => item.key === HOURS_OVERRIDE_KEY)?.data as unknown;
+      return {
+        paused: new Set(page.instances.map((item) => item.key).filter((key) => key !== HOURS_OVERRIDE_KEY)),
+        override: isOverride(override) ? override : undefined,
+      };
     } catch (error) {
-      if (failureOf(error).status === 404) return new Set();
+      if (failureOf(error).status === 404) return { paused: new Set(), override: undefined };
       throw error;
     }
+  }
+
+  /**
+   * Replaces any earlier override. Sync deletes it roughly `ttlSeconds` later: its TTL is documented as approximate
+   * (twilio.com/docs/sync/objects-ttl), so readers compare `until` themselves and the TTL only clears the map.
+   */
+  async setHoursOverride(override: Override, ttlSeconds: number): Promise<void> {
+    const ttl = Math.max(1, Math.ceil(ttlSeconds));
+    const created = await this.create(MAPS.team, HOURS_OVERRIDE_KEY, override, ttl);
+    if (!created) await this.items(MAPS.team)(HOURS_OVERRIDE_KEY).update({ data: override, ttl });
   }
 
   async setPaused(number: string, paused: boolean): Promise<void> {
@@ -109,6 +140,11 @@ export class Store {
   /** Guards a notice against Twilio repeating a callback: true only the first time for this key. */
   async claimNotice(callSid: string, kind: string): Promise<boolean> {
     return this.create(MAPS.outcomes, `${callSid}-${kind}-notice`, { sent: true }, ONE_DAY);
+  }
+
+  /** Whether that notice was claimed (so sent, or being sent) for this call. */
+  async noticeClaimed(callSid: string, kind: string): Promise<boolean> {
+    return (await this.fetch(MAPS.outcomes, `${callSid}-${kind}-notice`)) !== undefined;
   }
 
   /** Keep a voicemail for its page; a repeated callback keeps the first. */
@@ -211,6 +247,12 @@ function isCallRecord(data: unknown): data is CallRecord {
   if (typeof data !== 'object' || data === null) return false;
   const r = data as Record<string, unknown>;
   return typeof r.callSid === 'string' && typeof r.reference === 'string' && typeof r.place === 'string';
+}
+
+function isOverride(data: unknown): data is Override {
+  if (typeof data !== 'object' || data === null) return false;
+  const r = data as Record<string, unknown>;
+  return typeof r.open === 'boolean' && typeof r.until === 'number' && Number.isFinite(r.until) && typeof r.by === 'string';
 }
 
 function isOutcomeRecord(data: unknown): data is OutcomeRecord {

@@ -11,7 +11,7 @@ import { parseArgs } from 'node:util';
 import { checkAccount } from '../src/account';
 import { domainOf, gatherAccount } from '../src/account-facts';
 import { Config, Env, readConfig } from '../src/config';
-import { describeConfig, diagnose, effectiveEnv, Finding, formatFindings, MUSIC_ASSET, parseDotenv, ProjectFacts, wrap } from '../src/doctor';
+import { describeConfig, diagnose, effectiveEnv, Finding, formatFindings, MUSIC_ASSET, parseDotenv, ProjectFacts, scheduleLine, wrap } from '../src/doctor';
 import { describeFailure, failureOf, twilioClient } from '../src/twilio-api';
 
 export function gatherFacts(root: string): ProjectFacts {
@@ -39,6 +39,8 @@ export interface DoctorOptions {
   domain?: string | undefined;
   /** Terminal width to wrap to. */
   width?: number;
+  /** The moment the business hours are described at (epoch ms); now by default. */
+  now?: number;
 }
 
 export async function runDoctor(root: string, shell: Env, print: (line: string) => void, options: DoctorOptions = {}): Promise<number> {
@@ -55,6 +57,8 @@ export async function runDoctor(root: string, shell: Env, print: (line: string) 
   } else {
     say('Configuration: cannot be used until the errors below are fixed (callers would only reach voicemail).');
   }
+  print('');
+  say(scheduleLine(effectiveEnv(shell, facts.dotenv), options.now ?? Date.now()));
   print('');
   if (options.live === true && result.ok) {
     print('Twilio account: checking…');

@@ -3,7 +3,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { diagnose, Finding, formatFindings, parseDotenv, ProjectFacts } from '../../src/doctor';
+import { diagnose, Finding, formatFindings, parseDotenv, ProjectFacts, scheduleLine } from '../../src/doctor';
 import { DoctorOptions, runDoctor } from '../../tools/doctor';
 import { ANN, ENV, TWILIO_NUMBER } from '../support/harness';
 
@@ -94,6 +94,30 @@ describe('configuration (what readConfig checks), as deploy will upload it from 
     const finding = only(diagnose({}, facts({ dotenv: { values: GOOD_ENV, ignoredLines: [3] } })));
     expect(finding).toMatchObject({ level: 'warning', subject: '.env' });
     expect(finding.message).toMatch(/^line 3 is not KEY=value/);
+  });
+});
+
+describe('business hours', () => {
+  const HOURS = { OPEN_HOURS: 'Mon-Fri 09:00-17:00', TIMEZONE: 'America/Chicago', HOLIDAYS: '2026-12-25' };
+  /** Thursday 3 December 2026, 10:00 in Chicago. */
+  const NOW = Date.parse('2026-12-03T16:00:00Z');
+
+  it('describes the schedule as the functions will understand it', () => {
+    expect(scheduleLine(HOURS, NOW)).toBe('Business hours: open now, until 17:00 America/Chicago; next holiday 2026-12-25.');
+    expect(scheduleLine(HOURS, Date.parse('2026-12-04T23:30:00Z'))).toBe('Business hours: closed now, until Mon 09:00 America/Chicago; next holiday 2026-12-25.');
+    expect(scheduleLine({}, NOW)).toBe('Business hours: none set (OPEN_HOURS), open around the clock.');
+  });
+
+  it('an unreadable hours setting is an error naming the part, and the line says the phone would stay open', () => {
+    const finding = only(diagnose({}, facts({}, { ...GOOD_ENV, ...HOURS, OPEN_HOURS: 'Mon-Fri 09:00-17:00, Sat 10:00-14:99' })));
+    expect(finding).toMatchObject({ level: 'error', subject: 'OPEN_HOURS' });
+    expect(finding.message).toContain('"Sat 10:00-14:99": end of "10:00-14:99": minute 99 is out of range');
+    expect(scheduleLine({ ...HOURS, TIMEZONE: 'Chicago' }, NOW)).toBe('Business hours: off, open around the clock (TIMEZONE cannot be read: see below).');
+  });
+
+  it('is reported even when the rest of the configuration is broken', () => {
+    const findings = diagnose({}, facts({}, { ...GOOD_ENV, TWILIO_PHONE_NUMBER: '', HOLIDAYS: '2026-02-30' }));
+    expect(findings.map((f) => f.subject).sort()).toEqual(['HOLIDAYS', 'TWILIO_PHONE_NUMBER']);
   });
 });
 
@@ -237,9 +261,17 @@ describe('npm run doctor on a project folder', () => {
 
   async function doctor(options: DoctorOptions = {}): Promise<{ code: number; out: string[] }> {
     const out: string[] = [];
-    const code = await runDoctor(root, {}, (line) => { out.push(line); }, options);
+    const code = await runDoctor(root, {}, (line) => { out.push(line); }, { now: Date.parse('2026-12-03T16:00:00Z'), ...options });
     return { code, out };
   }
+
+  it('prints the business hours read from .env', async () => {
+    writeFileSync(join(root, '.env'), Object.entries({ ...GOOD_ENV, OPEN_HOURS: 'Mon-Fri 09:00-17:00', TIMEZONE: 'America/Chicago', HOLIDAYS: '2026-12-25' })
+      .map(([k, v]) => `${k}=${v}`).join('\n'));
+    const { code, out } = await doctor();
+    expect(out).toContain('Business hours: open now, until 17:00 America/Chicago; next holiday 2026-12-25.');
+    expect(code).toBe(0);
+  });
 
   it('passes a ready project', async () => {
     const { code, out } = await doctor();

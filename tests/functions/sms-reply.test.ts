@@ -184,7 +184,7 @@ describe('/sms-reply: other commands and senders', () => {
   it('COMMANDS lists the commands in one text', async () => {
     const { twiml } = await invoke(handler, sms(ANN.number, 'Commands'));
     const reply = replyTo(twiml);
-    for (const word of ['Y', 'N', 'STATUS', 'OFF', 'ON']) expect(reply).toContain(word);
+    for (const word of ['Y', 'N', 'STATUS', 'OFF', 'ON', 'OPEN', 'CLOSED']) expect(reply).toContain(word);
     expect(isSingleSegment(reply)).toBe(true);
   });
 

@@ -123,6 +123,17 @@ describe('/call-status (the number\'s status callback)', () => {
     expect(twilio.messages.map((m) => m.body)).toEqual(['Missed call: +16175550101. Call back +16175550101', 'Missed call: +16175550101. Call back +16175550101']);
   });
 
+  it('a voicemail already texted to the team is not also reported missed when Twilio cannot list the recordings', async () => {
+    const jane = await arrive(twilio, '+16175550101');
+    // /voicemail-saved claimed and sent the notice; /voicemail-done's outcome claim was lost to a fault.
+    twilio.setSyncItem(MAPS.outcomes, `${jane.callSid}-voicemail-notice`, { sent: true });
+    twilio.faults = (r) => (r.path.endsWith('/Recordings.json') ? { status: 503 } : undefined);
+    twilio.resetLog();
+    await invoke(callStatus, { CallSid: jane.callSid, From: jane.from, CallStatus: 'completed' });
+    expect(twilio.messages).toHaveLength(0);
+    twilio.faults = undefined;
+  });
+
   it('ignores progress events and calls that already have an outcome', async () => {
     const jane = await arrive(twilio, '+16175550101');
     twilio.resetLog();

@@ -23,6 +23,9 @@ describe('parseCommand with the default keywords', () => {
     ['commands', { kind: 'commands' }],
     ['Menu?', { kind: 'commands' }],
     ['OFF', { kind: 'pause' }],
+    ['open', { kind: 'open' }],
+    ['Closed.', { kind: 'closed' }],
+    ['OPEN 1234', { kind: 'unknown' }],
     ['on', { kind: 'resume' }],
     ['On.', { kind: 'resume' }],
     ['stop', { kind: 'reserved', word: 'STOP' }],
@@ -58,6 +61,8 @@ describe('parseCommand with custom keyword lists', () => {
     pause: ['MUTE'],
     resume: ['UNMUTE'],
     reply: ['ANSWER'],
+    open: ['ATWORK'],
+    closed: ['GONE'],
   };
 
   it.each<[string, Command]>([
@@ -69,11 +74,14 @@ describe('parseCommand with custom keyword lists', () => {
     ['menu', { kind: 'commands' }],
     ['mute', { kind: 'pause' }],
     ['unmute', { kind: 'resume' }],
+    ['AtWork!', { kind: 'open' }],
+    ['Gone', { kind: 'closed' }],
     // The defaults no longer mean anything once replaced.
     ['Y', { kind: 'unknown' }],
     ['N 1234', { kind: 'unknown' }],
     ['STATUS', { kind: 'unknown' }],
     ['OFF', { kind: 'unknown' }],
+    ['OPEN', { kind: 'unknown' }],
     ['stop', { kind: 'reserved', word: 'STOP' }],
   ])('%j means %j', (body, expected) => {
     expect(parseCommand(body, custom)).toEqual(expected);

@@ -105,6 +105,8 @@ describe('readConfig with a complete, valid environment', () => {
       REPLY_KEYWORDS: 'ans',
       TEXT_FORWARD_LIMIT: '3',
       TEXT_AUTO_REPLY: ' "Thanks, we will text you back soon." ',
+      OPEN_KEYWORDS: 'here',
+      CLOSED_KEYWORDS: 'away,shut',
       GREETING: 'Hello from the front desk.',
       MAX_WAIT_SECONDS: '300',
       RING_SECONDS: '30',
@@ -122,6 +124,8 @@ describe('readConfig with a complete, valid environment', () => {
       pause: ['MUTE'],
       resume: ['UNMUTE'],
       reply: ['ANS'],
+      open: ['HERE'],
+      closed: ['AWAY', 'SHUT'],
     });
     expect(config.textForwardLimit).toBe(3);
     expect(config.textAutoReply).toBe('Thanks, we will text you back soon.');
@@ -286,6 +290,60 @@ describe('readConfig reporting problems', () => {
       const problems = onlyProblemsFor(variable, env({ [variable]: 'maybe' }));
       expect(problems.map((p) => p.message)).toEqual([expect.stringMatching(/true or false/)]);
     });
+  });
+});
+
+describe('business hours settings', () => {
+  /** Unreadable hours stop nothing: the configuration stays usable and the problems say what is wrong. */
+  function read(e: Env): { config: Config; warnings: ConfigProblem[] } {
+    const result = readConfig(env(e));
+    if (!result.ok) throw new Error(`expected a usable config, got ${JSON.stringify(result.problems)}`);
+    expect(result.problems.every((p) => !p.stops)).toBe(true);
+    return { config: result.config, warnings: result.problems };
+  }
+
+  it('unset: open around the clock in UTC, no holidays, the default closed prompt, no warnings', () => {
+    const { config, warnings } = read({});
+    expect(config.openHours).toBeUndefined();
+    expect(config.holidays).toEqual([]);
+    expect(config.timeZone).toBe('UTC');
+    expect(config.prompts.closed).toBe(DEFAULT_PROMPTS.closed);
+    expect(warnings).toEqual([]);
+  });
+
+  it('reads OPEN_HOURS, TIMEZONE, HOLIDAYS and CLOSED_PROMPT', () => {
+    const { config, warnings } = read({
+      OPEN_HOURS: 'Mon-Fri 09:00-17:00, Sat 10:00-14:00', TIMEZONE: 'America/Chicago', HOLIDAYS: '2026-12-25,2026-01-01',
+      CLOSED_PROMPT: 'We are closed.',
+    });
+    expect(config.openHours).toHaveLength(6);
+    expect(config.timeZone).toBe('America/Chicago');
+    expect(config.holidays).toEqual(['2026-01-01', '2026-12-25']);
+    expect(config.prompts.closed).toBe('We are closed.');
+    expect(config.unreadableHours).toEqual([]);
+    expect(warnings).toEqual([]);
+  });
+
+  it.each([
+    ['OPEN_HOURS', { OPEN_HOURS: 'Mon-Fri 09:00-17:60' }, 'minute 60 is out of range'],
+    ['OPEN_HOURS', { OPEN_HOURS: 'Mo-Fr 09:00-17:00' }, 'unknown day "Mo"'],
+    ['TIMEZONE', { TIMEZONE: 'Central Time' }, '"Central Time" is not an IANA time zone name'],
+    ['HOLIDAYS', { HOLIDAYS: '2026-12-25, Christmas' }, '"Christmas" is not a date written YYYY-MM-DD'],
+  ])('an unreadable %s is a warning naming the part, and every hours setting is dropped: the phone stays open', (variable, bad, says) => {
+    const { config, warnings } = read({ OPEN_HOURS: 'Mon-Fri 09:00-17:00', TIMEZONE: 'Europe/London', HOLIDAYS: '2026-12-25', ...bad });
+    expect(warnings.map((w) => w.variable)).toEqual([variable]);
+    expect(warnings[0]?.message).toContain(says);
+    expect(warnings[0]?.message).toContain('the phone stays open');
+    expect(config.openHours).toBeUndefined();
+    expect(config.holidays).toEqual([]);
+    expect(config.unreadableHours).toEqual([variable]);
+  });
+
+  it('drops an OPEN or CLOSED keyword that another command already uses, and says so', () => {
+    const { config, warnings } = read({ CLOSED_KEYWORDS: 'OFF' });
+    expect(warnings.map((w) => w.variable)).toEqual(['CLOSED_KEYWORDS']);
+    expect(config.keywords.pause).toEqual(['OFF']);
+    expect(config.keywords.closed).not.toContain('OFF');
   });
 });
 

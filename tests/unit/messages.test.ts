@@ -1,5 +1,5 @@
 import { DEFAULT_KEYWORDS, Keywords, Member } from '../../src/config';
-import { formatDuration, newCallText, notices, replies, sentToVoicemailText, takenText } from '../../src/messages';
+import { formatDuration, hoursChangedText, hoursLine, newCallText, notices, replies, sentToVoicemailText, takenText } from '../../src/messages';
 import { isSingleSegment } from '../../src/sms-text';
 
 type CallerInfo = Parameters<typeof newCallText>[0];
@@ -25,6 +25,8 @@ const LONG_KEYWORDS: Keywords = {
   pause: ['PAUSEMYTEXTS'],
   resume: ['RESUMEMYTEXT'],
   reply: ['ANSWERTEXTOF'],
+  open: ['OPENTHELINES'],
+  closed: ['CLOSETHELINE'],
 };
 
 const KINDS = ['accept', 'voicemail', 'status', 'pause', 'resume', 'reply'] as const;
@@ -53,6 +55,9 @@ function textsFor(caller: CallerInfo, who: Member, k: Keywords): Record<string, 
     'replies.chooseOne': { text: replies.chooseOne(waiting, k, 9), shows: [`${k.voicemail[0] ?? ''} and a number`, waiting[0]?.reference ?? '', '9 waiting'] },
     'replies.status': { text: replies.status(waiting, 9), shows: ['9 waiting', waiting[0]?.reference ?? '', '60m00s'] },
     'replies.commands': { text: replies.commands(k), shows: KINDS.map((kind) => k[kind][0] ?? '') },
+    hoursChangedText: { text: hoursChangedText(who, false, '2026-12-28 09:00 America/Argentina/ComodRivadavia', k), shows: ['2026-12-28 09:00', k.open[0] ?? ''] },
+    'hoursChangedText (open)': { text: hoursChangedText(who, true, 'Tue 17:00 America/Chicago', k), shows: ['Tue 17:00', k.closed[0] ?? ''] },
+    'replies.status with hours': { text: replies.status(waiting, 9, hoursLine(false, 'Tue 09:00 America/Chicago', who.name, [])), shows: ['Closed until Tue 09:00', '9 waiting', waiting[0]?.reference ?? ''] },
     'replies.unknown': { text: replies.unknown(k), shows: [k.accept[0] ?? '', k.voicemail[0] ?? '', k.status[0] ?? '', k.commands[0] ?? ''] },
     'replies.paused': { text: replies.paused(k), shows: [k.resume[0] ?? ''] },
     'replies.resumed': { text: replies.resumed(), shows: ['Resumed'] },

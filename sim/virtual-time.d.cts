@@ -1,0 +1,2 @@
+export declare const SIM_TIME_HEADER: string;
+export declare function followSimulatedTime(): void;
