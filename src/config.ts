@@ -62,6 +62,8 @@ export interface Config {
   textForwardLimit: number;
   /** Sent to a customer who texts, at most once a day per customer; '' for none. */
   textAutoReply: string;
+  /** Sent instead while the phone is closed (business hours), at most once a day per customer; '' for the usual one. */
+  textClosedReply: string;
   /** Keys the voicemail links; when unset they are keyed from the auth token. Changing it revokes every link. */
   linkSecret: string | undefined;
   /** How long a voicemail link works, and how long the page's data is kept in Sync. */
@@ -197,6 +199,7 @@ export function readConfig(env: Env): ConfigResult {
     return Number.isInteger(value) && value >= 1 && value <= 100 ? { value } : { problem: 'must be a whole number of texts per hour from 1 to 100.' };
   });
   const textAutoReply = optional.text('TEXT_AUTO_REPLY', '', 320, 'must be at most 320 characters (two SMS segments).');
+  const textClosedReply = optional.text('TEXT_CLOSED_REPLY', '', 320, 'must be at most 320 characters (two SMS segments).');
   const keywords = readKeywords(get, ignore);
   const prompts = readPrompts(get, ignore);
   // Too short a secret keys nothing: links stay keyed from AUTH_TOKEN (the doctor says so) rather than stopping calls.
@@ -217,7 +220,7 @@ export function readConfig(env: Env): ConfigResult {
     config: {
       accountSid, authToken, twilioNumber, members, queueName, keywords, prompts,
       maxWaitSeconds, ringSeconds, voicemailMaxSeconds, transcribeVoicemail, callerNameLookup, syncServiceSid,
-      textForwardLimit, textAutoReply,
+      textForwardLimit, textAutoReply, textClosedReply,
       linkSecret, voicemailLinkDays, ...hours,
       ...(messagingServiceSid === undefined ? {} : { messagingServiceSid }),
     },

@@ -7,6 +7,7 @@
  * answer (no REST request), or, with a Messaging Service, in one parallel round of sends.
  */
 import { usableName } from './caller';
+import { currentHours } from './hours';
 import { Member } from './config';
 import { logError, logInfo } from './log';
 import { maskNumber, toE164 } from './phone';
@@ -44,11 +45,11 @@ export async function customerText(step: Step, event: WebhookEvent): Promise<Mes
   if (reserved === 'help') return response; // Twilio answered it; the team has nothing to do.
   const inbox = inboxOf(step);
 
-  const [paused, existing] = await Promise.all([
-    within(step, 'paused members', SYNC_READ_MS, step.store.pausedMembers(), new Set<string>()),
+  const [team, existing] = await Promise.all([
+    within(step, 'team state', SYNC_READ_MS, step.store.teamState(), { paused: new Set<string>(), override: undefined }),
     within(step, 'customer conversation', SYNC_READ_MS, inbox.conversationOf(number), undefined),
   ]);
-  const available = step.config.members.filter((m) => !paused.has(m.number));
+  const available = step.config.members.filter((m) => !team.paused.has(m.number));
 
   if (reserved !== undefined) {
     await optOutOrIn(step, response, inbox, reserved, number, existing, available);
@@ -71,8 +72,9 @@ export async function customerText(step: Step, event: WebhookEvent): Promise<Mes
   // same private way as voicemails is for when the voicemail page exists (follow-up: link it from there).
   const media = mediaLabel(mediaTypes(event));
   const sid = param(event, 'MessageSid') ?? `at-${Date.now()}`;
-  // Follow-up: once business hours exist (OPEN/CLOSED, the schedule), a closed variant of this reply goes here.
-  const autoReply = step.config.textAutoReply;
+  // While the phone is closed (business hours, or a member's CLOSED), TEXT_CLOSED_REPLY when set; each once a day.
+  const closed = step.config.textClosedReply !== '' && !currentHours(step.config, Date.now(), team.override).open;
+  const autoReply = closed ? step.config.textClosedReply : step.config.textAutoReply;
 
   const [limited, owner, autoClaimed, , kept] = await Promise.all([
     forwardSlot(step, inbox, reference),
@@ -81,7 +83,7 @@ export async function customerText(step: Step, event: WebhookEvent): Promise<Mes
       logError(step.name, `linking customer ${reference} to their number failed (${describeFailure(error)})`);
       return undefined;
     }) : within(step, 'owner', SYNC_READ_MS, inbox.ownerOf(reference), undefined),
-    autoReply === '' ? Promise.resolve(false) : inbox.claim(`auto-${number}`, DAY).catch(() => false),
+    autoReply === '' ? Promise.resolve(false) : inbox.claim(`${closed ? 'auto-closed' : 'auto'}-${number}`, DAY).catch(() => false),
     inbox.setLatestText(reference, { at: Date.now(), who }, fresh).catch((error: unknown) => {
       logError(step.name, `filing text ${reference} for STATUS failed (${describeFailure(error)})`);
     }),

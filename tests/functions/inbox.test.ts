@@ -224,6 +224,18 @@ describe('a member answers with R', () => {
 });
 
 describe('opt-outs and the auto-reply', () => {
+  it('while the phone is closed (today a holiday), TEXT_CLOSED_REPLY goes instead, once a day; the team still gets the text', async () => {
+    const today = new Date().toISOString().slice(0, 10);
+    const env = { ...ENV, TEXT_AUTO_REPLY: 'Thanks! We will text you back soon.', TEXT_CLOSED_REPLY: 'We are closed today; we will text you back tomorrow.', HOLIDAYS: today };
+    const first = await invoke(handler, text(JANE, 'Hi'), env);
+    const second = await invoke(handler, text(JANE, 'Hello?'), env);
+    expect(to(first.twiml, undefined)).toEqual(['We are closed today; we will text you back tomorrow.']);
+    expect(to(second.twiml, undefined)).toEqual([]);
+    expect(to(first.twiml, ANN.number)).toHaveLength(1);
+    // Open again (no holiday): the usual reply, its own once a day.
+    expect(to((await invoke(handler, text(JANE, 'Hi again'), { ...env, HOLIDAYS: '' })).twiml, undefined)).toEqual(['Thanks! We will text you back soon.']);
+  });
+
   it('STOP from a customer: the team is told once, nothing else is sent; START then STOP tells them again', async () => {
     await invoke(handler, text(JANE, 'Hi'));
     const stop = await invoke(handler, text(JANE, 'STOP'));
