@@ -70,13 +70,24 @@ export function parseArgs(argv: readonly string[], cpuCount = cpus().length): Op
   return options;
 }
 
+/** A customer's text: its rounds do not grow with the team, only with the texts already forwarded from them this hour. */
+const CUSTOMER_TEXT = 'sms-reply customer text';
+function customerTextRounds(route: string): number {
+  const nth = /\((\d+)\w* this hour/.exec(route)?.[1];
+  // First text: conversation read, reference claim, then the slot with the rest; later ones: one write per slot taken.
+  return nth === undefined ? 3 : 1 + Number(nth);
+}
+
 /** Route targets shown in the per-route table, by route name. */
 export const ROUTE_TARGETS = new Map<string, (cell: RouteCell) => boolean>([
   ['incoming-call', (c) => c.rounds.max <= 1],
   ['incoming-call (lookup on)', (c) => c.rounds.max <= 1],
   ['wait-music', (c) => c.restRequests.max === 0],
-  ...ROUTES.filter((r) => r.route.startsWith('sms-reply')).map((r): [string, (cell: RouteCell) => boolean] => [r.route, (c) => c.rounds.max <= SMS_ROUNDS_LIMIT]),
+  ...ROUTES.filter((r) => r.route.startsWith('sms-reply (')).map((r): [string, (cell: RouteCell) => boolean] => [r.route, (c) => c.rounds.max <= SMS_ROUNDS_LIMIT]),
+  ...ROUTES.filter((r) => r.route.startsWith(CUSTOMER_TEXT)).map((r): [string, (cell: RouteCell) => boolean] => [r.route, (c) => c.rounds.max <= customerTextRounds(r.route)]),
 ]);
+
+
 
 const PREPARATION = ['GET sync/Maps/pull-phone-team/Items', 'GET lookups/v2/PhoneNumbers/…'];
 
@@ -85,7 +96,9 @@ export function checkTargets(routes: readonly RouteCell[], outcomes: readonly Ou
   const incomingRounds = Math.max(...incoming.map((c) => c.rounds.max));
   const firstRound = [...new Set(incoming.flatMap((c) => c.roundDetail[0] ?? []))].sort();
   const laterRounds = [...new Set(incoming.flatMap((c) => c.roundDetail.slice(1).flat()))].sort();
-  const sms = routes.filter((c) => c.route.startsWith('sms-reply'));
+  const sms = routes.filter((c) => c.route.startsWith('sms-reply ('));
+  const customer = routes.filter((c) => c.route.startsWith(CUSTOMER_TEXT));
+  const customerByTeam = [...new Set(customer.map((c) => c.team))].map((team) => Math.max(...customer.filter((c) => c.team === team).map((c) => c.rounds.max)));
   const smsRounds = Math.max(...sms.map((c) => c.rounds.max));
   const wait = routes.filter((c) => c.route === 'wait-music');
   const waitRequests = Math.max(...wait.map((c) => c.restRequests.max));
@@ -117,6 +130,12 @@ export function checkTargets(routes: readonly RouteCell[], outcomes: readonly Ou
       measured: `at most ${smsRounds} rounds (${[...new Set(sms.map((c) => c.route.replace('sms-reply ', '')))].join(', ')}; queues ${[...new Set(sms.map((c) => c.queue))].join(', ')})`,
       ok: smsRounds <= SMS_ROUNDS_LIMIT,
     },
+    ...(customer.length === 0 ? [] : [{
+      target: '/sms-reply, a customer\'s text: the same rounds at every team size (the team is texted in the TwiML answer)',
+      measured: `at most ${customerByTeam.join(', ')} rounds at teams ${[...new Set(customer.map((c) => c.team))].join(', ')}; REST requests ${[...new Set(customer.map((c) => c.restRequests.max))].join(', ')}`,
+      ok: new Set(customerByTeam).size === 1 && customer.every((c) => c.rounds.max <= customerTextRounds(c.route)),
+      note: 'A first text makes the customer\'s reference (2 rounds) before the forwarding slot; a customer\'s n-th text this hour probes the n slots already taken, one write each.',
+    }]),
     {
       target: '/wait-music: no REST requests',
       measured: `${waitRequests} requests`,

@@ -119,7 +119,9 @@ describe('command line', () => {
     expect(new Set(tasks.map((t) => `${t.route} ${t.team} ${t.queue}`)).size).toBe(tasks.length);
     expect(new Set(tasks.map((t) => t.queue))).toEqual(new Set([1, 100, 1000]));
     expect(new Set(tasks.map((t) => t.team))).toEqual(new Set([1, 5, 20]));
-    expect(tasksFor({ reps: 3, only: 'sms-reply' })).toHaveLength(4 * 9);
+    // The member commands (Y with a reference, bare Y, bare N, STATUS, R) and three customer texts.
+    expect(tasksFor({ reps: 3, only: 'sms-reply' })).toHaveLength(8 * 9);
+    expect(tasksFor({ reps: 3, only: 'customer text' })).toHaveLength(3 * 9);
   });
 });
 
