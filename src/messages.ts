@@ -142,6 +142,11 @@ export const notices = {
     const back = caller.number === undefined ? ' No number to call back.' : ` Call back ${caller.number}`;
     return fit(`Twilio could not save a voicemail from ${who(caller)}`, `.${back}`);
   },
+  /** The recording exists but its page could not be kept: the team still hears of it, without a link to nothing. */
+  voicemailWithoutPage: (caller: CallerInfo, seconds: number): string => {
+    const back = caller.number === undefined ? ' No number to call back.' : ` Call back ${caller.number}`;
+    return fit(`Voicemail ${formatDuration(seconds)} from ${who(caller)}`, `; its page could not be made (in Twilio Console, Recordings).${back}`);
+  },
   /**
    * Who called, how long the message is, and the member's own link to the page (transcript and audio are there).
    * One segment: the link is kept whole and the caller's description gives way.
