@@ -97,12 +97,21 @@ export function parseArgs(argv: readonly string[], cpuCount = cpus().length): Op
   return options;
 }
 
+/** A customer's text: its rounds do not grow with the team, only with the texts already forwarded from them this hour. */
+const CUSTOMER_TEXT = 'sms-reply customer text';
+function customerTextRounds(route: string): number {
+  const nth = /\((\d+)\w* this hour/.exec(route)?.[1];
+  // First text: conversation read, reference claim, then the slot with the rest; later ones: one write per slot taken.
+  return nth === undefined ? 3 : 1 + Number(nth);
+}
+
 /** Route targets shown in the per-route table, by route name. */
 export const ROUTE_TARGETS = new Map<string, (cell: RouteCell) => boolean>([
   ['incoming-call', (c) => c.rounds.median <= 1],
   ['incoming-call (lookup on)', (c) => c.rounds.median <= 2],
   ['wait-music', (c) => c.restRequests.max === 0],
-  ...ROUTES.filter((r) => r.route.startsWith('sms-reply')).map((r): [string, (cell: RouteCell) => boolean] => [r.route, (c) => c.rounds.median <= SMS_ROUNDS_LIMIT]),
+  ...ROUTES.filter((r) => r.route.startsWith('sms-reply (')).map((r): [string, (cell: RouteCell) => boolean] => [r.route, (c) => c.rounds.median <= SMS_ROUNDS_LIMIT]),
+  ...ROUTES.filter((r) => r.route.startsWith(CUSTOMER_TEXT)).map((r): [string, (cell: RouteCell) => boolean] => [r.route, (c) => c.rounds.median <= customerTextRounds(r.route)]),
 ]);
 
 const PREPARATION = ['GET lookups/v2/PhoneNumbers/…'];
@@ -123,7 +132,9 @@ export function checkTargets(
   const lookupRounds = Math.max(...lookupOn.map((c) => c.rounds.median));
   const firstRound = [...new Set(lookupOn.flatMap((c) => c.roundDetail[0] ?? []))].sort();
   const laterRounds = [...new Set([...incoming, ...lookupOn].flatMap((c) => (c.route === 'incoming-call' ? c.roundDetail : c.roundDetail.slice(1)).flat()))].sort();
-  const sms = routes.filter((c) => c.route.startsWith('sms-reply'));
+  const sms = routes.filter((c) => c.route.startsWith('sms-reply ('));
+  const customer = routes.filter((c) => c.route.startsWith(CUSTOMER_TEXT));
+  const customerOver = customer.filter((c) => c.rounds.median > customerTextRounds(c.route));
   const smsRounds = Math.max(...sms.map((c) => c.rounds.median));
   const wait = routes.filter((c) => c.route === 'wait-music');
   const waitRequests = Math.max(...wait.map((c) => c.restRequests.max));
@@ -160,6 +171,12 @@ export function checkTargets(
       ok: smsRounds <= SMS_ROUNDS_LIMIT,
       note: 'Queue ∥ paused ∥ details, then members ∥ outcome ∥ pull, then the Sync claim, then the dequeue.',
     },
+    ...(customer.length === 0 ? [] : [{
+      target: '/sms-reply, a customer\'s text: REST rounds whatever the team size',
+      measured: `${customerOver.length} of ${customer.length} cells over (${[...new Set(customer.map((c) => c.route.replace(`${CUSTOMER_TEXT} `, '')))].join(', ')})`,
+      threshold: '3 for a first text; 1 + n for the n-th this hour',
+      ok: customerOver.length === 0,
+    }]),
     {
       target: '/wait-music: REST requests',
       measured: `${waitRequests}`,

@@ -14,6 +14,8 @@ import { handler as voicemailDone } from '../functions/voicemail-done.protected'
 import { handler as voicemailSaved } from '../functions/voicemail-saved.protected';
 import { handler as voicemail } from '../functions/voicemail.protected';
 import { handler as waitMusic } from '../functions/wait-music.protected';
+import { INBOX_MAPS } from '../src/inbox-store';
+import { textReference } from '../src/inbox-text';
 import { callReference } from '../src/reference';
 import { CallRecord, MAPS } from '../src/store';
 import { describeRequest, kindOf, roundsOf, RouteCell, summarise } from './stats';
@@ -106,6 +108,35 @@ const smsCase = (route: string, body: (cell: Cell, target: string) => string): R
   },
 });
 
+/** A customer number no earlier sample used, so every sample starts from the state it names. */
+let customers = 0;
+function newCustomer(): string {
+  customers += 1;
+  return `+1212${String(5_000_000 + customers)}`;
+}
+
+/** A customer who already has a conversation, with `forwarded` of the hour's forwarding slots taken. */
+function existingCustomer(world: World, forwarded: number): { number: string; reference: string } {
+  const number = newCustomer();
+  const reference = textReference(number, 0);
+  world.standIn.setSyncItem(INBOX_MAPS.claims, `num-${number}`, { reference, number });
+  world.standIn.setSyncItem(INBOX_MAPS.claims, `ref-${reference}`, { number });
+  world.standIn.setSyncItem(INBOX_MAPS.conversations, `last-${reference}`, { at: Date.now(), who: number });
+  world.standIn.setSyncItem(INBOX_MAPS.conversations, `answered-${reference}`, { at: 0 });
+  for (let slot = 1; slot <= forwarded; slot += 1) world.standIn.setSyncItem(INBOX_MAPS.claims, `fwd-${reference}-${slot}`, { at: Date.now() });
+  return { number, reference };
+}
+
+const customerCase = (route: string, forwarded: number | undefined): RouteCase => ({
+  route,
+  handler: smsReply,
+  prepare: (cell) => {
+    fillQueue(cell.world, cell.queue);
+    const from = forwarded === undefined ? newCustomer() : existingCustomer(cell.world, forwarded).number;
+    return smsParams(from, 'Hi, are you open on Saturday? We are four.');
+  },
+});
+
 export const ROUTES: RouteCase[] = [
   {
     route: 'incoming-call',
@@ -164,6 +195,18 @@ export const ROUTES: RouteCase[] = [
     note: (queue) => (queue === 1 ? 'With one caller waiting a bare N pulls that caller to voicemail (nothing to choose from).' : undefined),
   },
   smsCase('sms-reply (STATUS)', () => 'STATUS'),
+  {
+    route: 'sms-reply (R answer to a customer)',
+    handler: smsReply,
+    prepare: (cell) => {
+      fillQueue(cell.world, cell.queue);
+      const { reference } = existingCustomer(cell.world, 1);
+      return smsParams(firstMember(cell), `R ${reference} Yes, 9 to 5 on Saturday.`);
+    },
+  },
+  customerCase('sms-reply customer text (new customer)', undefined),
+  customerCase('sms-reply customer text (2nd this hour)', 1),
+  customerCase('sms-reply customer text (5th this hour, the limit)', 4),
   {
     route: 'bridge',
     handler: bridge,

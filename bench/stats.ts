@@ -73,6 +73,8 @@ export function wavDurationSeconds(file: Buffer): number {
 
 /** What a text is, from its wording (src/messages.ts). */
 export function kindOf(body: string, via: Text['via'], to: string | undefined): string {
+  if (body.startsWith('Text T')) return 'customer text forward';
+  if (/^\w[\w ]* answered T\d{4} /.test(body)) return 'answer shown to the others';
   if (via === 'TwiML') return to === undefined ? 'reply to the member' : 'notice to the others';
   if (body.startsWith('Call from')) return 'new call';
   if (body.startsWith('Missed call')) return 'missed notice';

@@ -4,11 +4,13 @@
  * At most three sequential rounds of REST requests, whatever the queue length or team size.
  */
 import { parseCommand } from '../src/commands';
+import { answerCustomer, customerText, unansweredTexts } from '../src/inbox';
+import { parseReply } from '../src/inbox-text';
 import { Member } from '../src/config';
 import { currentHours, hoursInUse, scheduleOf, untilText } from '../src/hours';
 import { logError, logInfo } from '../src/log';
 import { hoursChangedText, hoursLine, replies, sentToVoicemailText, takenText } from '../src/messages';
-import { maskNumber, toE164 } from '../src/phone';
+import { toE164 } from '../src/phone';
 import { choosePull } from '../src/pull';
 import { overrideUntil } from '../src/schedule';
 import { findQueueSid, pullCaller, waitingCallers, WaitingCaller, whereIs } from '../src/queue';
@@ -27,12 +29,11 @@ export const handler = defineStep({
     const response = messagingResponse();
     const from = toE164(param(event, 'From'));
     const member = memberByNumber(step, from);
-    if (member === undefined) {
-      // Strangers learn nothing, not even that this number takes commands.
-      logInfo(step.name, `text from non-member ${maskNumber(from ?? undefined)} ignored`);
-      return response;
-    }
+    // Anyone not on the team is a customer: their text goes to the team, and they learn nothing of the commands.
+    if (member === undefined) return customerText(step, event);
     const { keywords } = step.config;
+    const reply = parseReply(param(event, 'Body') ?? '', keywords);
+    if (reply !== undefined) return answerCustomer(step, member, reply);
     const command = parseCommand(param(event, 'Body') ?? '', keywords);
     switch (command.kind) {
       case 'reserved':
@@ -187,13 +188,15 @@ async function status(step: Step, response: MessagingResponse): Promise<Messagin
     within(step, 'team state', SYNC_READ_MS, step.store.teamState(), undefined),
   ]);
   const waiting = queueSid === undefined ? [] : await waitingCallers(step.client, queueSid);
-  const listed = await detailsOf(step, waiting.slice(0, LISTED));
+  // Customer texts not yet answered are read with the callers' details, the last round: never a round more.
+  const [listed, unanswered] = await Promise.all([detailsOf(step, waiting.slice(0, LISTED)), unansweredTexts(step)]);
   const now = Date.now();
   const hours = currentHours(step.config, now, team?.override);
   const line = hoursInUse(step.config, hours)
     ? hoursLine(hours.open, hours.until === undefined ? undefined : untilText(step.config, hours.until, now), hours.override?.by, step.config.unreadableHours)
     : undefined;
   response.message(replies.status(listed.map((c, i) => ({ ...c, waitSeconds: waiting[i]?.waitSeconds ?? 0 })), waiting.length, line));
+  if (unanswered !== undefined) response.message(unanswered);
   return response;
 }
 

@@ -5,10 +5,11 @@
  * the page when it arrives; it sends no text. Nothing saved (absent, or an empty recording): the caller left no
  * message, so the team gets one missed-call text, never a link to nothing. A repeated or late callback sends nothing more.
  */
-import { logInfo } from '../src/log';
+import { logError, logInfo } from '../src/log';
 import { notices } from '../src/messages';
 import { cleanLabel } from '../src/sms-text';
 import { defineStep, Step, voiceResponse } from '../src/step';
+import { describeFailure } from '../src/twilio-api';
 import { callerDetails, reportMissed, SYNC_READ_MS, teamInTurn, textedSummary, textMembers, within } from '../src/team';
 import { voicemailRecordOf } from '../src/voicemail';
 import { linkKey, makeToken, voicemailIdFor } from '../src/voicemail-link';
@@ -63,8 +64,13 @@ export const handler = defineStep({
     if (recordingSid === undefined) return voiceResponse();
     const now = Date.now();
     const record = voicemailRecordOf(caller, { recordingSid, seconds, startTime: param(event, 'RecordingStartTime') }, callStarted, now);
-    // Saved before anyone is texted: a link must never arrive before its page exists.
-    await step.store.saveVoicemail(voicemailId, record, ttl);
+    // Saved before anyone is texted: a link must never arrive before its page exists. The notice is claimed
+    // already and Twilio does not repeat this callback, so a save that fails twice still tells the team, without a link.
+    if (!(await saveVoicemail(step, voicemailId, record, ttl))) {
+      const texted = await textMembers(step, teamInTurn(step.config.members, callSid), notices.voicemailWithoutPage(caller, seconds), `caller ${caller.reference}`);
+      logInfo(step.name, `voicemail from caller ${caller.reference} reported without a page; ${textedSummary(texted, step.config.members.length)}`);
+      return voiceResponse();
+    }
     const expiresAt = now + ttl * 1000;
     const texted = await textMembers(step, teamInTurn(step.config.members, callSid), (member) =>
       notices.voicemail(caller, seconds, step.url(PAGE_PATH, { t: makeToken(key, voicemailId, member, expiresAt) })), `caller ${caller.reference}`);
@@ -73,6 +79,19 @@ export const handler = defineStep({
   },
   fallback: () => voiceResponse(),
 });
+
+/** Create-if-absent is safe to repeat: a first try that landed but timed out makes the second a no-op. */
+async function saveVoicemail(step: Step, id: string, record: Parameters<Step['store']['saveVoicemail']>[1], ttl: number): Promise<boolean> {
+  for (let attempt = 1; attempt <= 2; attempt += 1) {
+    try {
+      await step.store.saveVoicemail(id, record, ttl);
+      return true;
+    } catch (error) {
+      logError(step.name, `saving the voicemail page failed (${describeFailure(error)}), try ${attempt} of 2`);
+    }
+  }
+  return false;
+}
 
 /**
  * Twilio kept no recording. If nothing else settled the call, it is a missed call. If the Record action

@@ -13,6 +13,7 @@ import { Scene, trace, World } from './scenario';
 import { Fault } from './standin';
 import { CURRENT, Variants } from './variants';
 import { SimCall } from './voice';
+import { checkCustomerTexts, CustomerTallies, planCustomerTexts } from './random-customers';
 
 /**
  * Where faults are injected:
@@ -84,6 +85,8 @@ export interface RandomRunResult {
   traceOf: (callSid: string) => string;
   calls: SimCall[];
   scene: Scene;
+  /** The customers who texted (random-customers.ts). */
+  customers: CustomerTallies;
 }
 
 export interface Problem {
@@ -128,10 +131,17 @@ export async function randomRun(world: World, options: RandomRunOptions): Promis
     at += prng.exponential(options.meanArrivalSeconds ?? 20);
     calls.push(scene.sim.call(callerScript(prng, i, at)));
   }
+  // Customers text while calls come in. With faults everywhere they text after the calls instead: faults are drawn
+  // in request order, and a call's checks there depend on the exact draws (call-status reports a voicemail call as
+  // missed too when it cannot read the call's recordings, by design; some seeds hit it without any customer).
+  const customersStart = options.faults === 'everywhere' ? at + 900 : 0;
+  const customerPlan = planCustomerTexts(world, scene, options.seed, Math.max(2, Math.ceil(options.calls / 10)), customersStart, at);
   await scene.sim.run();
   world.twilio.faults = undefined;
 
   const problems = check(scene, calls, options);
+  const customers = checkCustomerTexts(world, scene, customerPlan);
+  problems.push(...customers.problems.map((p) => ({ about: 'report' as const, ...p })));
   const sim = scene.sim;
   const count = (items: string[]): Record<string, number> => {
     const out: Record<string, number> = {};
@@ -171,6 +181,7 @@ export async function randomRun(world: World, options: RandomRunOptions): Promis
     problems,
     calls,
     scene,
+    customers: customers.tallies,
     traceOf: (callSid) => {
       const call = calls.find((c) => c.callSid === callSid);
       if (call === undefined) return '';

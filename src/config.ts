@@ -19,6 +19,8 @@ export interface Keywords {
   commands: string[];
   pause: string[];
   resume: string[];
+  /** Answer a customer's text: `R T0103 message`. */
+  reply: string[];
   open: string[];
   closed: string[];
 }
@@ -56,6 +58,12 @@ export interface Config {
   unreadableHours: string[];
   /** When set, team notices go out through this Messaging Service (its sender pool) instead of from twilioNumber. */
   messagingServiceSid?: string;
+  /** At most this many texts from one customer number are forwarded to the team in any hour; the rest are kept for STATUS. */
+  textForwardLimit: number;
+  /** Sent to a customer who texts, at most once a day per customer; '' for none. */
+  textAutoReply: string;
+  /** Sent instead while the phone is closed (business hours), at most once a day per customer; '' for the usual one. */
+  textClosedReply: string;
   /** Keys the voicemail links; when unset they are keyed from the auth token. Changing it revokes every link. */
   linkSecret: string | undefined;
   /** How long a voicemail link works, and how long the page's data is kept in Sync. */
@@ -97,6 +105,7 @@ export const DEFAULT_KEYWORDS: Keywords = {
   commands: ['COMMANDS', 'MENU'],
   pause: ['OFF'],
   resume: ['ON'],
+  reply: ['R', 'REPLY'],
   open: ['OPEN'],
   closed: ['CLOSED'],
 };
@@ -108,6 +117,7 @@ const KEYWORD_VARIABLES: Record<keyof Keywords, string> = {
   commands: 'COMMANDS_KEYWORDS',
   pause: 'PAUSE_KEYWORDS',
   resume: 'RESUME_KEYWORDS',
+  reply: 'REPLY_KEYWORDS',
   open: 'OPEN_KEYWORDS',
   closed: 'CLOSED_KEYWORDS',
 };
@@ -184,6 +194,12 @@ export function readConfig(env: Env): ConfigResult {
   const callerNameLookup = optional.boolean('CALLER_NAME_LOOKUP', false);
   const syncServiceSid = optional.sid('SYNC_SERVICE_SID', 'IS', 'a Sync Service SID', DEFAULT_SYNC_SERVICE);
   const messagingServiceSid = optional.sid('MESSAGING_SERVICE_SID', 'MG', 'a Messaging Service SID', '') || undefined;
+  const textForwardLimit = optional.custom<number>('TEXT_FORWARD_LIMIT', 5, (raw) => {
+    const value = Number(raw);
+    return Number.isInteger(value) && value >= 1 && value <= 100 ? { value } : { problem: 'must be a whole number of texts per hour from 1 to 100.' };
+  });
+  const textAutoReply = optional.text('TEXT_AUTO_REPLY', '', 320, 'must be at most 320 characters (two SMS segments).');
+  const textClosedReply = optional.text('TEXT_CLOSED_REPLY', '', 320, 'must be at most 320 characters (two SMS segments).');
   const keywords = readKeywords(get, ignore);
   const prompts = readPrompts(get, ignore);
   // Too short a secret keys nothing: links stay keyed from AUTH_TOKEN (the doctor says so) rather than stopping calls.
@@ -204,6 +220,7 @@ export function readConfig(env: Env): ConfigResult {
     config: {
       accountSid, authToken, twilioNumber, members, queueName, keywords, prompts,
       maxWaitSeconds, ringSeconds, voicemailMaxSeconds, transcribeVoicemail, callerNameLookup, syncServiceSid,
+      textForwardLimit, textAutoReply, textClosedReply,
       linkSecret, voicemailLinkDays, ...hours,
       ...(messagingServiceSid === undefined ? {} : { messagingServiceSid }),
     },

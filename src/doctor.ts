@@ -296,6 +296,10 @@ export function wrap(text: string, width: number, indent = ''): string[] {
   return lines;
 }
 
+function clipForDisplay(text: string): string {
+  return text.length <= 40 ? text : `${text.slice(0, 37)}...`;
+}
+
 /** The configuration as Pull Phone understood it: who is texted, what callers hear and when. Numbers masked. */
 export function describeConfig(config: Config, width = 100): string[] {
   const seconds = (n: number): string => `${n} s`;
@@ -309,7 +313,9 @@ export function describeConfig(config: Config, width = 100): string[] {
     ['Team texts', config.messagingServiceSid === undefined ? 'from the number' : `through Messaging Service ${config.messagingServiceSid}`],
     ['Replies', `take ${config.keywords.accept.join('/')}, voicemail ${config.keywords.voicemail.join('/')}, list ${config.keywords.status.join('/')}, `
       + `help ${config.keywords.commands.join('/')}, pause ${config.keywords.pause.join('/')}, resume ${config.keywords.resume.join('/')}, `
-      + `open ${config.keywords.open.join('/')}, close ${config.keywords.closed.join('/')}`],
+      + `open ${config.keywords.open.join('/')}, close ${config.keywords.closed.join('/')}, answer a customer ${config.keywords.reply.join('/')}`],
+    ['Customers', `texts forwarded to the team, at most ${config.textForwardLimit} an hour from each; `
+      + `auto-reply ${config.textAutoReply === '' ? 'off' : `"${clipForDisplay(config.textAutoReply)}"`}`],
   ];
   return rows.flatMap(([label, value]) => wrap(`  ${label.padEnd(11)} ${value}`, width, ' '.repeat(14)));
 }

@@ -81,13 +81,18 @@ export const replies = {
     return waitingList(total, entries, (more) => `${more}.`, prefix);
   },
 
-  /** One segment: OPEN/CLOSED are listed when they fit, as they do with the default keywords (not with the longest). */
+  /**
+   * One segment: R and OPEN/CLOSED are listed as they fit with the default keywords; with the longest custom
+   * keywords a compact list keeps every command but OPEN/CLOSED.
+   */
   commands: (k: Keywords): string => {
-    const hours = ` ${k.open[0]}/${k.closed[0]}: open/close the phone.`;
-    const text = (more: string): string =>
-      toGsm7(`${k.accept[0]} [ref]: take a call. ${k.voicemail[0]} [ref]: voicemail. ${k.status[0]}: who waits. ${k.pause[0]}/${k.resume[0]}: pause/resume texts.${more} ${k.commands[0]}: this list.`);
-    const full = text(hours);
-    return full.length <= SEGMENT_LENGTH ? full : fit('', text(''));
+    const candidates = [
+      `${k.accept[0]} [ref]: take a call. ${k.voicemail[0]} [ref]: voicemail. ${k.reply[0]} T0103 msg: answer a text. ${k.status[0]}: who waits. ${k.pause[0]}/${k.resume[0]}: pause/resume texts. ${k.open[0]}/${k.closed[0]}: open/close the phone. ${k.commands[0]}: this list.`,
+      `${k.accept[0]} [ref]: take a call. ${k.voicemail[0]} [ref]: voicemail. ${k.reply[0]} T0103 msg: answer a text. ${k.status[0]}: who waits. ${k.pause[0]}/${k.resume[0]}: pause texts. ${k.open[0]}/${k.closed[0]}: open/close. ${k.commands[0]}: this list.`,
+      `${k.accept[0]}/${k.voicemail[0]} [ref]: take/voicemail. ${k.reply[0]} ref msg: answer text. ${k.status[0]}: list. ${k.pause[0]}/${k.resume[0]}: pause/resume. ${k.open[0]}/${k.closed[0]}: open/close.`,
+    ].map(toGsm7);
+    return candidates.find((c) => c.length <= SEGMENT_LENGTH)
+      ?? fit('', `${k.accept[0]}/${k.voicemail[0]} [ref]: take/voicemail. ${k.reply[0]} ref msg: answer text. ${k.status[0]}: list. ${k.pause[0]}/${k.resume[0]}: pause/resume.`);
   },
   unknown: (k: Keywords): string =>
     fit('', `Not understood. Reply ${k.accept[0]} or ${k.accept[0]} 1234 to take a call, ${k.voicemail[0]} 1234 for voicemail, ${k.status[0]} for the list, ${k.commands[0]} for more.`),
@@ -136,6 +141,11 @@ export const notices = {
   voicemailLost: (caller: CallerInfo): string => {
     const back = caller.number === undefined ? ' No number to call back.' : ` Call back ${caller.number}`;
     return fit(`Twilio could not save a voicemail from ${who(caller)}`, `.${back}`);
+  },
+  /** The recording exists but its page could not be kept: the team still hears of it, without a link to nothing. */
+  voicemailWithoutPage: (caller: CallerInfo, seconds: number): string => {
+    const back = caller.number === undefined ? ' No number to call back.' : ` Call back ${caller.number}`;
+    return fit(`Voicemail ${formatDuration(seconds)} from ${who(caller)}`, `; its page could not be made (in Twilio Console, Recordings).${back}`);
   },
   /**
    * Who called, how long the message is, and the member's own link to the page (transcript and audio are there).

@@ -2,14 +2,16 @@
  * `npm run demo`: Pull Phone working end to end on this machine, with no Twilio account.
  * Starts a stand-in for Twilio's API and the real built functions (twilio-run), then plays two calls:
  * a caller waits, both members are texted, Bob takes it by text, answers, presses 1 and is connected;
+ * then a customer texts the number, both members get it and Ann answers with R;
  * then a caller is sent to voicemail and each member gets a one-segment notice with their own page link,
  * which can be opened in a browser on this machine while the demo keeps the server up.
  * Prints what the caller hears and what each phone receives, in virtual time (a minute of hold music
  * passes in milliseconds), then stops everything it started.
  */
 import { join, resolve } from 'node:path';
-import { clockTime, World } from '../sim/scenario';
+import { clockTime, TEST_TWILIO_NUMBER, World } from '../sim/scenario';
 import { reportsAbout } from '../sim/reports';
+import { answersCustomerTexts, CustomerPhone } from '../sim/customers';
 import { SimEvent } from '../sim/voice';
 import { isSingleSegment } from '../src/sms-text';
 
@@ -34,7 +36,7 @@ function narrate(event: SimEvent): void {
       console.log(`${at} ${event.text.replace(/ gets /, "'s phone gets a text: ")}`);
       break;
     case 'text-out':
-      console.log(`${at} ${event.text.replace(/ texts /, ' replies by text: ')}`);
+      console.log(`${at} ${event.text.replace(/ texts /, event.who.includes('customer') ? ' texts the team number: ' : ' replies by text: ')}`);
       break;
     case 'pressed':
       console.log(`${at}   ${event.who === 'caller' ? 'caller' : event.who} presses ${event.text}`);
@@ -86,6 +88,19 @@ async function main(): Promise<number> {
       : `The demo did not go as expected (outcome: ${call.outcome ?? 'none'}, ${scene.sim.violations.length} invalid answers).`);
     console.log(`Texts sent: Ann ${scene.member('Ann').texts.length}, Bob ${scene.member('Bob').texts.length}. Webhooks Twilio would have made: ${scene.sim.webhooks.length}.`);
     if (!ok) console.log(`twilio-run output:\n${world.server.output().slice(-3000)}`);
+
+    console.log('\nA customer texts the team number instead of calling; Ann answers by text.\n');
+    const inbox = world.scene({ onEvent: narrate });
+    const jane = inbox.sim.addPhone(new CustomerPhone('Jane (a customer)', CALLER.from));
+    inbox.member('Ann').onText(answersCustomerTexts('Yes, 9 to 5 on Saturday. See you then!', 40));
+    inbox.sim.text(jane, 'Hi, are you open Saturday?', 2);
+    await inbox.sim.run();
+    const answered = jane.bodies().includes('Yes, 9 to 5 on Saturday. See you then!') && jane.texts.every((t) => t.from === TEST_TWILIO_NUMBER);
+    console.log('');
+    console.log(answered && inbox.sim.violations.length === 0
+      ? "Done: Jane's text reached both members; Ann's answer reached Jane from the team's number, and Bob saw what Ann said."
+      : 'The customer text did not go as expected.');
+    if (!answered) return 1;
 
     console.log('\nA second caller; this time Bob texts N and the caller leaves a voicemail.\n');
     const second = world.scene({ onEvent: narrate });

@@ -137,7 +137,9 @@ describe('command line', () => {
     expect(new Set(tasks.map((t) => `${t.route} ${t.team} ${t.queue}`)).size).toBe(tasks.length);
     expect(new Set(tasks.map((t) => t.queue))).toEqual(new Set([1, 100, 1000]));
     expect(new Set(tasks.map((t) => t.team))).toEqual(new Set([1, 5, 20]));
-    expect(tasksFor({ reps: 3, only: 'sms-reply' })).toHaveLength(4 * 9);
+    // The member commands (Y with a reference, bare Y, bare N, STATUS, R) and three customer texts.
+    expect(tasksFor({ reps: 3, only: 'sms-reply' })).toHaveLength(8 * 9);
+    expect(tasksFor({ reps: 3, only: 'customer text' })).toHaveLength(3 * 9);
     // The quick run: the smallest and largest team and queue.
     const quick = tasksFor({ reps: 3, only: undefined, full: false });
     expect(quick).toHaveLength(ROUTES.length * 4);

@@ -256,7 +256,7 @@ describe('team commands', () => {
     expect(second.outcome).toBe('missed');
   });
 
-  it('texts from a number not on the team are ignored: no reply, nobody pulled', async () => {
+  it('texts from a number not on the team are a customer\'s: forwarded to the team, never a command, nothing back, nobody pulled', async () => {
     const stranger = scene.stranger('+12125550199');
     const call = scene.sim.call({ ...JANE, hangUpAfterSeconds: 60 });
     scene.sim.text(stranger, `Y ${call.reference}`, 10);
@@ -269,5 +269,8 @@ describe('team commands', () => {
     expect(call.dequeues).toBe(0);
     expect(call.outcome).toBe('missed');
     expect(scene.sim.undelivered).toEqual([]);
+    for (const member of scene.members) {
+      expect(member.bodies().filter((b) => b.startsWith('Text T')).map((b) => /: "(.*)" Reply/.exec(b)?.[1])).toEqual([`Y ${call.reference}`, 'STATUS', 'OFF']);
+    }
   });
 });

@@ -23,4 +23,8 @@ it('the demo prints a one-segment voicemail notice with a link, and how to open 
   expect(link).toBeDefined();
   expect(stdout).toContain(`Open Ann's in a browser on this machine:\n  ${link ?? ''}`);
   expect(stdout).toMatch(/run `npm run demo` in a terminal to keep the server up/);
+  // The customer who texts: the forward reaches both members, Ann's answer reaches the customer.
+  expect(stdout).toMatch(/Bob's phone gets a text: "Text T\d{4} from \+16175550101: "Hi, are you open Saturday\?" Reply R T\d{4} \+ answer\."/);
+  expect(stdout).toMatch(/Jane \(a customer\)'s phone gets a text: "Yes, 9 to 5 on Saturday\. See you then!"/);
+  expect(stdout).toContain("Done: Jane's text reached both members; Ann's answer reached Jane from the team's number, and Bob saw what Ann said.");
 }, 70_000);

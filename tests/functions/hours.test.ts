@@ -191,10 +191,11 @@ describe('OPEN, CLOSED and STATUS by SMS', () => {
     }
   });
 
-  it('a stranger\'s CLOSED changes nothing and gets no answer', async () => {
+  it('a stranger\'s CLOSED changes nothing and gets no answer (it is a customer\'s text, forwarded to the team)', async () => {
     at(chicago(5, '10:00'));
     const { twiml } = await invoke(smsReply, sms('+16175559999', 'CLOSED'), HOURS_ENV);
-    expect(texts(twiml)).toEqual([]);
+    expect(texts(twiml).filter((t) => t.to === undefined)).toEqual([]);
+    expect(texts(twiml).every((t) => t.to !== undefined && t.body.includes('"CLOSED"'))).toBe(true);
     expect(twilio.syncItems(MAPS.team)?.get(HOURS_OVERRIDE_KEY)).toBeUndefined();
     expect(verbNames((await call()).twiml)).toEqual(['Enqueue']);
   });
@@ -216,7 +217,7 @@ describe('OPEN, CLOSED and STATUS by SMS', () => {
   it('COMMANDS lists OPEN and CLOSED, in the one text', async () => {
     const { twiml } = await invoke(smsReply, sms(ANN.number, 'commands'), HOURS_ENV);
     expect(texts(twiml).map((t) => t.body)).toEqual([
-      'Y (ref): take a call. N (ref): voicemail. STATUS: who waits. OFF/ON: pause/resume texts. OPEN/CLOSED: open/close the phone. COMMANDS: this list.',
+      'Y (ref): take a call. N (ref): voicemail. R T0103 msg: answer a text. STATUS: who waits. OFF/ON: pause texts. OPEN/CLOSED: open/close. COMMANDS: this list.',
     ]);
   });
 });

@@ -207,6 +207,7 @@ describe('/sms-reply: pulling a caller', () => {
       expect(texts(twiml).length).toBeGreaterThan(0);
       // Queue ∥ paused ∥ details; members ∥ outcome ∥ pull; the claim; the dequeue.
       expect(sequentialRounds(twilio.requests)).toBeLessThanOrEqual(4);
+      // STATUS: the queue, team state, the members list, five callers' details and the unanswered customer texts.
       expect(twilio.requests.length).toBeLessThanOrEqual(9);
     }
     expect(dequeued.map((d) => d.callSid)[0]).toBe(last.callSid);
@@ -282,17 +283,21 @@ describe('/sms-reply: other commands and senders', () => {
     expect(dequeued).toEqual([]);
   });
 
-  it('a stranger gets nothing and moves nothing, whatever they send', async () => {
+  it('a stranger\'s text is a customer\'s: forwarded to the members, never a command, nothing said back to them', async () => {
     await arrive(twilio, '+16175550101');
     twilio.resetLog();
     for (const body of ['Y', 'STATUS', 'OFF', 'commands']) {
       const { twiml } = await invoke(handler, sms('+19995550000', body));
-      expect(texts(twiml)).toEqual([]);
+      expect(texts(twiml).filter((t) => t.to === undefined)).toEqual([]);
+      expect(texts(twiml).map((t) => t.to).sort()).toEqual([ANN.number, BOB.number]);
+      expect(texts(twiml)[0]?.body).toContain(`"${body}"`);
     }
     const forged = await invoke(handler, { Body: 'Y', From: [ANN.number.replace('1', '9'), ANN.number] });
-    expect(texts(forged.twiml)).toEqual([]);
+    expect(texts(forged.twiml).filter((t) => t.to === undefined)).toEqual([]);
     expect(dequeued).toEqual([]);
-    expect(twilio.requests).toHaveLength(0);
+    // Only the inbox's Sync items: no queue touched, no pause set, no REST text.
+    expect(twilio.requests.filter((r) => r.host !== 'sync.twilio.com')).toEqual([]);
+    expect(twilio.syncItems(MAPS.team)?.size ?? 0).toBe(0);
   });
 
   it('compares numbers in E.164: a member texting from the same number formatted differently is still a member', async () => {

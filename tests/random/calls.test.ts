@@ -14,6 +14,9 @@
 //   (see FaultMode in sim/random-run.ts): when the text itself or the Sync claim behind it fails, a report
 //   is lost by any design without a retry queue, so "exactly once" could not hold.
 // A second run injects faults everywhere and checks "at most once" instead.
+// Customers text the team number too (sim/random-customers.ts): one floods, some texts look like commands, one
+// opts out, members answer some with R. Checked: every customer text reaches the team or is kept for STATUS, and
+// no member's number ever reaches a customer (every text a customer gets comes from the team number).
 import { join } from 'node:path';
 import { Problem, randomRun, RandomRunResult } from '../../sim/random-run';
 import { World } from '../../sim/scenario';
@@ -47,16 +50,20 @@ const timeout = Math.max(60_000, CALLS * 1000);
 it(`${CALLS} random calls (seed ${SEED}) with faults off the notice path: each ends once and is reported once`, async () => {
   const result = await randomRun(world, { seed: SEED, calls: CALLS, faults: 'off-notice-path', maxWaitSeconds: MAX_WAIT_SECONDS });
   const { problems } = result;
-  console.log(`random run, seed ${SEED}:\n${JSON.stringify(result.tallies, null, 1)}`);
+  console.log(`random run, seed ${SEED}:\n${JSON.stringify({ ...result.tallies, customers: result.customers }, null, 1)}`);
   if (problems.length > 0) throw new Error(explain(problems, result, SEED));
   // The run means something only if it reached every outcome and injected faults.
   for (const outcome of ['connected', 'voicemail', 'callback', 'missed']) expect(result.tallies.outcomes[outcome]).toBeGreaterThan(0);
   expect(Object.keys(result.tallies.faults).length).toBeGreaterThan(0);
+  // … and if customers' texts were both forwarded and kept back by the limit, and some answers reached them.
+  expect(result.customers.forwardedToAMember).toBeGreaterThan(0);
+  expect(result.customers.keptNotForwarded).toBeGreaterThan(0);
+  expect(result.customers.answersReceived).toBeGreaterThan(0);
 }, timeout);
 
 it(`${Math.ceil(CALLS / 2)} random calls (seed ${SEED + 1}) with faults everywhere: nothing reported twice, every answer valid`, async () => {
   const result = await randomRun(world, { seed: SEED + 1, calls: Math.ceil(CALLS / 2), faults: 'everywhere', maxWaitSeconds: MAX_WAIT_SECONDS });
   const { problems } = result;
-  console.log(`random run with faults everywhere, seed ${SEED + 1}:\n${JSON.stringify(result.tallies, null, 1)}`);
+  console.log(`random run with faults everywhere, seed ${SEED + 1}:\n${JSON.stringify({ ...result.tallies, customers: result.customers }, null, 1)}`);
   if (problems.length > 0) throw new Error(explain(problems, result, SEED + 1));
 }, timeout);

@@ -66,14 +66,15 @@ describe('logs hold no secret and no full number', () => {
     expectClean();
   });
 
-  it('SMS replies: accept, voicemail, status, unknown, pause, resume, too late, and a stranger', async () => {
+  it('SMS replies: accept, voicemail, status, unknown, pause, resume, too late, and a customer who texts and opts out', async () => {
     const jane = await arrive(twilio, CALLER, { CallerName: 'JANE' }, TEAM);
     const ken = await arrive(twilio, '+14155550199', {}, TEAM);
     for (const [from, body] of [[DEE, 'STATUS'], [DEE, `Y ${jane.reference}`], [EVE, `Y ${jane.reference}`], [EVE, `N ${ken.reference}`],
-      [DEE, 'huh'], [EVE, 'OFF'], [EVE, 'ON'], [STRANGER, 'Y']] as const) {
+      [DEE, 'huh'], [EVE, 'OFF'], [EVE, 'ON'], [STRANGER, 'Y'], [STRANGER, 'STOP']] as const) {
       await invoke(smsReply, sms(from, body), TEAM);
     }
-    expect(lines.join('\n')).toMatch(/non-member …0177 ignored/);
+    expect(lines.join('\n')).toMatch(/customer text T\d{4} forwarded to 2 member\(s\)/);
+    expect(lines.join('\n')).toMatch(/customer …0177 opted out; the team is told/);
     expectClean();
   });
 

@@ -60,6 +60,7 @@ describe('parseCommand with custom keyword lists', () => {
     commands: ['MENU'],
     pause: ['MUTE'],
     resume: ['UNMUTE'],
+    reply: ['ANSWER'],
     open: ['ATWORK'],
     closed: ['GONE'],
   };

@@ -102,6 +102,9 @@ describe('readConfig with a complete, valid environment', () => {
       COMMANDS_KEYWORDS: 'menu',
       PAUSE_KEYWORDS: 'mute',
       RESUME_KEYWORDS: 'unmute',
+      REPLY_KEYWORDS: 'ans',
+      TEXT_FORWARD_LIMIT: '3',
+      TEXT_AUTO_REPLY: ' "Thanks, we will text you back soon." ',
       OPEN_KEYWORDS: 'here',
       CLOSED_KEYWORDS: 'away,shut',
       GREETING: 'Hello from the front desk.',
@@ -120,9 +123,12 @@ describe('readConfig with a complete, valid environment', () => {
       commands: ['MENU'],
       pause: ['MUTE'],
       resume: ['UNMUTE'],
+      reply: ['ANS'],
       open: ['HERE'],
       closed: ['AWAY', 'SHUT'],
     });
+    expect(config.textForwardLimit).toBe(3);
+    expect(config.textAutoReply).toBe('Thanks, we will text you back soon.');
     expect(config.prompts.greeting).toBe('Hello from the front desk.');
     expect(config.prompts.holdOptions).toBe(DEFAULT_PROMPTS.holdOptions);
     expect(config.maxWaitSeconds).toBe(300);
@@ -379,6 +385,9 @@ describe('configuration that forgives (issue 13, item 1)', () => {
     ['TRANSCRIBE_VOICEMAIL', 'maybe', 'transcribeVoicemail', false],
     ['SYNC_SERVICE_SID', 'my-service', 'syncServiceSid', 'default'],
     ['QUEUE_NAME', 'q'.repeat(65), 'queueName', 'pull-phone'],
+    ['TEXT_FORWARD_LIMIT', '0', 'textForwardLimit', 5],
+    ['TEXT_FORWARD_LIMIT', 'lots', 'textForwardLimit', 5],
+    ['TEXT_AUTO_REPLY', 'x'.repeat(321), 'textAutoReply', ''],
   ] as const)('an invalid optional %s=%s is reported with its default and disables nothing else', (variable, value, key, fallback) => {
     const result = readConfig(env({ [variable]: value, RING_SECONDS: variable === 'RING_SECONDS' ? value : '30' }));
     expect(result.ok).toBe(true);

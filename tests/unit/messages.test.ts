@@ -24,11 +24,12 @@ const LONG_KEYWORDS: Keywords = {
   commands: ['SHOWCOMMANDS'],
   pause: ['PAUSEMYTEXTS'],
   resume: ['RESUMEMYTEXT'],
+  reply: ['ANSWERTEXTOF'],
   open: ['OPENTHELINES'],
   closed: ['CLOSETHELINE'],
 };
 
-const KINDS = ['accept', 'voicemail', 'status', 'commands', 'pause', 'resume'] as const;
+const KINDS = ['accept', 'voicemail', 'status', 'pause', 'resume', 'reply'] as const;
 
 
 interface Case {
