@@ -18,6 +18,7 @@ import twilio from 'twilio';
 import { VirtualClock } from './clock';
 import { CallerScript, Phone } from './phones';
 import { Prng } from './prng';
+import { DEFAULT_PROMPTS } from '../src/config';
 import { callReference } from '../src/reference';
 import { TwilioStandIn } from './standin';
 import { CURRENT, FUNCTION_KILL_MS, SLOW_REST, Variants } from './variants';
@@ -219,8 +220,10 @@ export class SimCall {
     if (this.endedBy === 'error') return 'error';
     if (this.dials.some((d) => d.bridged)) return 'connected';
     if (this.recording !== undefined && this.recording.seconds > 0) return 'voicemail';
-    // Pull Phone's callback key is 2; after it the caller leaves the queue and the app ends the call.
-    if (this.endedAfterQueueKey || (this.endedBy === 'app' && this.queueKeys.includes('2'))) return 'callback';
+    // Pull Phone's callback key is 2; after it the caller leaves the queue and the app ends the call. A caller who
+    // heard the callback confirmation asked for a callback, even if they hung up before its goodbye ended.
+    const confirmed = this.heard().includes(DEFAULT_PROMPTS.callbackConfirmation);
+    if (this.endedAfterQueueKey || (this.queueKeys.includes('2') && (this.endedBy === 'app' || confirmed))) return 'callback';
     return 'missed';
   }
 

@@ -7,13 +7,12 @@
  * - texts (pull-phone-inbox-texts): every customer text and member answer, kept for a day, forwarded or not.
  */
 import { Config } from './config';
+import { createItem } from './store';
 import { failureOf, TwilioClient } from './twilio-api';
 
 export const INBOX_MAPS = { conversations: 'pull-phone-inbox', claims: 'pull-phone-inbox-claims', texts: 'pull-phone-inbox-texts' } as const;
 type InboxMap = (typeof INBOX_MAPS)[keyof typeof INBOX_MAPS];
 
-const ITEM_EXISTS = 54208;
-const NAME_TAKEN = 54301;
 export const HOUR = 3600;
 export const DAY = 86_400;
 
@@ -164,28 +163,8 @@ export class InboxStore {
     }
   }
 
-  /** Create-if-absent; the maps are made on first use. */
   private async create(map: InboxMap, key: string, data: object, ttl: number): Promise<boolean> {
-    const attempt = async (): Promise<boolean> => {
-      try {
-        await this.items(map).create({ key, data, ttl });
-        return true;
-      } catch (error) {
-        if (failureOf(error).code === ITEM_EXISTS) return false;
-        throw error;
-      }
-    };
-    try {
-      return await attempt();
-    } catch (error) {
-      if (failureOf(error).status !== 404) throw error;
-      try {
-        await this.service.syncMaps.create({ uniqueName: map });
-      } catch (made) {
-        if (failureOf(made).code !== NAME_TAKEN) throw made;
-      }
-      return attempt();
-    }
+    return createItem(this.service, map, key, data, ttl);
   }
 }
 

@@ -256,32 +256,37 @@ export class Store {
     });
   }
 
-  /** Create-if-absent. The maps are made on first use, so a fresh account needs no setup step. */
   private async create(map: MapName, key: string, data: object, ttl: number | undefined): Promise<boolean> {
-    const attempt = async (): Promise<boolean> => {
-      try {
-        await this.items(map).create({ key, data, ...(ttl === undefined ? {} : { ttl }) });
-        return true;
-      } catch (error) {
-        if (failureOf(error).code === ITEM_EXISTS) return false;
-        throw error;
-      }
-    };
-    try {
-      return await attempt();
-    } catch (error) {
-      if (failureOf(error).status !== 404) throw error;
-      await this.createMap(map);
-      return attempt();
-    }
+    return createItem(this.service, map, key, data, ttl);
   }
+}
 
-  private async createMap(map: MapName): Promise<void> {
+type SyncService = ReturnType<TwilioClient['sync']['v1']['services']>;
+
+/**
+ * Create-if-absent, the one atomic first-wins write Sync documents (54208 on a second create). The maps are
+ * made on first use, so a fresh account needs no setup step. Shared by every store of Pull Phone's Sync maps.
+ */
+export async function createItem(service: SyncService, map: string, key: string, data: object, ttl: number | undefined): Promise<boolean> {
+  const attempt = async (): Promise<boolean> => {
     try {
-      await this.service.syncMaps.create({ uniqueName: map });
+      await service.syncMaps(map).syncMapItems.create({ key, data, ...(ttl === undefined ? {} : { ttl }) });
+      return true;
     } catch (error) {
-      if (failureOf(error).code !== NAME_TAKEN) throw error;
+      if (failureOf(error).code === ITEM_EXISTS) return false;
+      throw error;
     }
+  };
+  try {
+    return await attempt();
+  } catch (error) {
+    if (failureOf(error).status !== 404) throw error;
+    try {
+      await service.syncMaps.create({ uniqueName: map });
+    } catch (made) {
+      if (failureOf(made).code !== NAME_TAKEN) throw made;
+    }
+    return attempt();
   }
 }
 
