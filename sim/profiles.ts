@@ -10,6 +10,19 @@ import { Figures, randomRun, RandomRunResult } from './random-run';
 import { World } from './scenario';
 import { CURRENT, describeVariants, drawVariants, Variants, WORST } from './variants';
 
+/** The team and settings every randomized run plays (`npm run simulate` and the tests' samples of it). */
+export const RANDOM_RUN_MAX_WAIT_SECONDS = 120;
+const RANDOM_RUN_TEAM = [
+  { name: 'Ann', number: '+15551230001' },
+  { name: 'Bob', number: '+15551230002' },
+  { name: 'Cara', number: '+15551230003' },
+];
+
+/** The real built functions of the project at `root`, served for a randomized run. */
+export function startRandomRunWorld(root: string): Promise<World> {
+  return World.start({ root, members: RANDOM_RUN_TEAM, env: { MAX_WAIT_SECONDS: String(RANDOM_RUN_MAX_WAIT_SECONDS), TRANSCRIBE_VOICEMAIL: 'true' } });
+}
+
 export const PROFILES = ['current', 'random', 'worst'] as const;
 export type ProfileName = (typeof PROFILES)[number];
 

@@ -8,23 +8,17 @@
  */
 import { join } from 'node:path';
 import { Problem } from '../sim/random-run';
-import { World } from '../sim/scenario';
-import { describeRuns, failures, figuresTable, PROFILES, ProfileName, ProfileResult, runProfile } from '../sim/profiles';
+import { describeRuns, failures, figuresTable, PROFILES, ProfileName, ProfileResult, RANDOM_RUN_MAX_WAIT_SECONDS, runProfile, startRandomRunWorld } from '../sim/profiles';
 
 // Built to dist/tools/simulate.js: the project root is two folders up.
 const ROOT = join(__dirname, '..', '..');
 const CALLS = Number(process.env.SIMULATE_CALLS ?? 500);
 const SEED = Number(process.env.SIMULATE_SEED ?? 20261203);
-const MAX_WAIT_SECONDS = 120;
-const MEMBERS = [
-  { name: 'Ann', number: '+15551230001' },
-  { name: 'Bob', number: '+15551230002' },
-  { name: 'Cara', number: '+15551230003' },
-];
+const MAX_WAIT_SECONDS = RANDOM_RUN_MAX_WAIT_SECONDS;
 
 async function main(): Promise<number> {
   const chosen = (process.env.SIMULATE_PROFILES ?? PROFILES.join(',')).split(',').filter((p): p is ProfileName => (PROFILES as readonly string[]).includes(p));
-  const world = await World.start({ root: ROOT, members: MEMBERS, env: { MAX_WAIT_SECONDS: String(MAX_WAIT_SECONDS), TRANSCRIBE_VOICEMAIL: 'true' } });
+  const world = await startRandomRunWorld(ROOT);
   // Interrupted, the functions server (its own process group) is stopped too.
   const stop = (): void => {
     void world.stop().finally(() => process.exit(130));

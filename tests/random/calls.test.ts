@@ -18,21 +18,17 @@
 // opts out, members answer some with R. Checked: every customer text reaches the team or is kept for STATUS, and
 // no member's number ever reaches a customer (every text a customer gets comes from the team number).
 import { join } from 'node:path';
+import { RANDOM_RUN_MAX_WAIT_SECONDS, startRandomRunWorld } from '../../sim/profiles';
 import { Problem, randomRun, RandomRunResult } from '../../sim/random-run';
-import { World } from '../../sim/scenario';
+import type { World } from '../../sim/scenario';
 
 const CALLS = Number(process.env.RANDOM_CALLS ?? 80);
 const SEED = Number(process.env.RANDOM_SEED ?? 20260105);
-const MAX_WAIT_SECONDS = 120;
-const MEMBERS = [
-  { name: 'Ann', number: '+15551230001' },
-  { name: 'Bob', number: '+15551230002' },
-  { name: 'Cara', number: '+15551230003' },
-];
+const MAX_WAIT_SECONDS = RANDOM_RUN_MAX_WAIT_SECONDS;
 
 let world: World;
 beforeAll(async () => {
-  world = await World.start({ root: join(__dirname, '..', '..'), members: MEMBERS, env: { MAX_WAIT_SECONDS: String(MAX_WAIT_SECONDS), TRANSCRIBE_VOICEMAIL: 'true' } });
+  world = await startRandomRunWorld(join(__dirname, '..', '..'));
 });
 afterAll(async () => {
   await world.stop();

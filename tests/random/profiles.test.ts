@@ -3,22 +3,17 @@
 // The figures the issue asks for must all be zero and every function must answer in under 8 s.
 // The full run (500 calls a profile) is `npm run simulate`; a sample:  PROFILE_CALLS=30 npx jest tests/random/profiles
 import { join } from 'node:path';
-import { failures, PROFILES, runProfile } from '../../sim/profiles';
-import { World } from '../../sim/scenario';
+import { failures, PROFILES, RANDOM_RUN_MAX_WAIT_SECONDS, runProfile, startRandomRunWorld } from '../../sim/profiles';
+import type { World } from '../../sim/scenario';
 import { describeVariants } from '../../sim/variants';
 
 const CALLS = Number(process.env.PROFILE_CALLS ?? 12);
 const SEED = Number(process.env.RANDOM_SEED ?? 20260105);
-const MAX_WAIT_SECONDS = 120;
-const MEMBERS = [
-  { name: 'Ann', number: '+15551230001' },
-  { name: 'Bob', number: '+15551230002' },
-  { name: 'Cara', number: '+15551230003' },
-];
+const MAX_WAIT_SECONDS = RANDOM_RUN_MAX_WAIT_SECONDS;
 
 let world: World;
 beforeAll(async () => {
-  world = await World.start({ root: join(__dirname, '..', '..'), members: MEMBERS, env: { MAX_WAIT_SECONDS: String(MAX_WAIT_SECONDS), TRANSCRIBE_VOICEMAIL: 'true' } });
+  world = await startRandomRunWorld(join(__dirname, '..', '..'));
 });
 afterAll(async () => {
   await world.stop();
