@@ -1,6 +1,8 @@
 /** The cost arithmetic: counts and typical minutes to cents, with the price table. */
 import { ANSWER_ROUTE, costOf, CUSTOMER_TEXT_ROUTE, FURTHER_TEXT_ROUTE, renderCost, renderCustomerTextCost, seedCostOf, textCost, voiceMinutes } from '../../bench/cost';
-import { PRICES } from '../../bench/prices';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { PRICE_SOURCES, PRICES } from '../../bench/prices';
 import { OutcomeRow, RouteCell } from '../../bench/stats';
 
 const row = (outcome: string, team: number, extra: Partial<OutcomeRow> = {}): OutcomeRow => ({
@@ -64,3 +66,15 @@ describe('cost per customer text', () => {
   });
 });
 
+
+describe('the price table', () => {
+  it('docs/PERFORMANCE.md shows every price bench/prices.ts uses, with the same certainty', () => {
+    const doc = readFileSync(join(__dirname, '..', '..', 'docs', 'PERFORMANCE.md'), 'utf8');
+    const table = doc.slice(doc.indexOf('## Prices, and where they come from'), doc.indexOf('## Results'));
+    for (const [key, price] of Object.entries(PRICES) as [keyof typeof PRICES, number][]) {
+      const certainty = PRICE_SOURCES[key].certainty;
+      const row = table.split('\n').find((line) => line.includes(`| $${String(price)} |`) && line.toLowerCase().includes(`| ${certainty === 'unverified' ? '**unverified**' : certainty} |`));
+      expect({ key, price, certainty, row: row !== undefined }).toEqual({ key, price, certainty, row: true });
+    }
+  });
+});
