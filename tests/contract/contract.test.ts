@@ -267,7 +267,8 @@ describeContract('every REST request the functions make, against the contract', 
     await invoke(queueResult, { CallSid: ken.callSid, From: ken.from, QueueResult: 'hangup', QueueTime: '30' });
     await invoke(queueResult, { CallSid: ken.callSid, QueueResult: 'leave' });
     expect(twilio.messages.map((m) => m.body.slice(0, 12))).toEqual(['JANE asked f', 'JANE asked f', 'Missed call:', 'Missed call:']);
-    expect(operations()).toEqual(['CreateMessage', 'CreateSyncMapItem', 'FetchSyncMapItem']);
+    // CreateSyncMap: the callbacks map, made on the account's first lasting reference.
+    expect(operations()).toEqual(['CreateMessage', 'CreateSyncMap', 'CreateSyncMapItem', 'FetchSyncMapItem']);
   });
 
   it('voicemail: recording, the Record action with and without a message, status and transcription callbacks', async () => {
