@@ -23,7 +23,11 @@ export const handler = defineStep({
       response.hangup();
       return response;
     }
-    await attemptDialing(step, attempt);
+    if (!(await attemptDialing(step, attempt))) {
+      response.say('This call back is no longer yours to make. Goodbye.');
+      response.hangup();
+      return response;
+    }
     const dial = response.dial({
       callerId: step.config.twilioNumber, timeout: step.config.ringSeconds,
       action: step.url('/callback-result', attemptQuery(attempt)), method: 'POST',

@@ -31,6 +31,8 @@ export const callbackTexts = {
   /** Another member (or this one) holds the customer: one member per customer. */
   alreadyCalling: (by: string, label: string): string =>
     fit(`${by} ${by === 'You' ? 'are' : 'is'} already calling back ${label}`, '.'),
+  /** Twilio did not confirm the call to the member's phone: it may still ring; the customer stays theirs meanwhile. */
+  mayStillRing: (): string => 'Twilio is slow: your phone may still ring for this call back. If it has not in a minute, send it again in 10 minutes.',
   /** Told to the whole team when an attempt ends without reaching the customer. */
   couldNotReach: (member: Member, label: string, why: string, again: string | undefined): string =>
     fit(`${member.name} could not reach ${label}`, ` (${why}).${again === undefined ? '' : ` Anyone can try: ${again}`}`),
