@@ -134,19 +134,41 @@ export async function startCallback(step: Step, member: Member, target: CallTarg
       timeout: MEMBER_RING_SECONDS,
     });
   } catch (error) {
-    logError(step.name, `callback call to ${member.name} not placed (${describeFailure(error)}); claim released`);
-    await store.release(to, attempt.id).catch(() => undefined);
-    return replies.tryAgain(failureKind(error));
+    const { status } = failureOf(error);
+    // Twilio refused it (4xx): nothing rings, so the customer is freed. No answer, or a 5xx: the call may still have
+    // been placed, so the claim stays (it runs out after CLAIM_SECONDS) and nobody else can ring the customer meanwhile.
+    if (status !== undefined && status < 500) {
+      logError(step.name, `callback call to ${member.name} refused (${describeFailure(error)}); claim released`);
+      await store.release(to, attempt.id).catch(() => undefined);
+      return replies.tryAgain(failureKind(error));
+    }
+    logError(step.name, `callback call to ${member.name} unconfirmed (${describeFailure(error)}); claim kept`);
+    return callbackTexts.mayStillRing();
   }
   logInfo(step.name, `${member.name} is calling back ${reference ?? maskNumber(to)}`);
   return callbackTexts.calling(label);
 }
 
-/** The member pressed 1: from now on the Dial action settles the attempt (the status callback may come first). */
-export async function attemptDialing(step: Step, a: Attempt): Promise<void> {
+/**
+ * The voicemail page's Call back button: the same CALL for the member whose link opened the page, by the callback
+ * reference the voicemail's number is owed under (so the team sees the name and reference), else by the number.
+ */
+export async function startCallbackFromPage(step: Step, member: Member, number: string): Promise<string> {
+  const reference = await within(step, 'callback reference', SYNC_READ_MS, callbackStore(step).referenceOf(number), undefined);
+  return startCallback(step, member, reference === undefined ? { kind: 'number', number } : { kind: 'reference', reference });
+}
+
+/**
+ * The member pressed 1. True when this attempt still holds the customer (then, from now on, the Dial action settles
+ * it, whichever of it and the status callback comes first); false when it does not, or Sync cannot say: then the
+ * customer is not dialled, so two members never ring one customer at once.
+ */
+export async function attemptDialing(step: Step, a: Attempt): Promise<boolean> {
   const store = callbackStore(step);
   const held = await within(step, 'callback claim', SYNC_READ_MS, store.claimOf(a.to), undefined);
-  if (held?.attempt === a.id) await within(step, 'marking the callback dialing', SYNC_READ_MS, store.markDialing(a.to, held), undefined);
+  if (held?.attempt !== a.id) return false;
+  await within(step, 'marking the callback dialing', SYNC_READ_MS, store.markDialing(a.to, held), undefined);
+  return true;
 }
 
 /**

@@ -176,3 +176,33 @@ it('STATUS lists the callbacks owed and who is on each', async () => {
   expectValidTwiml(scene.sim);
   expect(bob.bodies()).toContain('Callbacks owed 2: 0101 JANE (Ann calling); 0202 +13125550102.');
 });
+
+it('the voicemail page\'s Call back button rings the phone of the member whose link it is, under the same claim; any miss is the one 404', async () => {
+  scene.member('Bob').repliesToNewCalls('N', 10);
+  ann.answers({ afterSeconds: 3, press: '1', pressAfterSeconds: 2 });
+  jane.picksUp(5, 20);
+  const call = scene.sim.call({ ...JANE, voicemail: { speakSeconds: 10, end: 'hangup', words: 'Please call me back.' } });
+  await scene.sim.run();
+  const link = /https?:\/\/\S+/.exec(ann.bodies().find((b) => b.startsWith('Voicemail ')) ?? '')?.[0] ?? '';
+  const token = new URL(link).searchParams.get('t') ?? '';
+  const post = async (form: Record<string, string>): Promise<{ status: number; text: string }> => {
+    const response = await fetch(`${world.server.url}/vm`, { method: 'POST', body: new URLSearchParams(form), signal: AbortSignal.timeout(10_000) });
+    return { status: response.status, text: await response.text() };
+  };
+  expect((await fetch(link)).status).toBe(200);
+  expect(await (await fetch(link)).text()).toContain('<input type="hidden" name="do" value="call-back"><button type="submit">Call back from the team number</button>');
+
+  const pressed = await post({ t: token, do: 'call-back' });
+  expect(pressed.status).toBe(200);
+  expect(pressed.text).toContain(`Calling your phone from the team number: answer, then press 1 to call JANE (${call.reference}).`);
+  // A second press while Ann is on it: the same claim says she already is.
+  expect((await post({ t: token, do: 'call-back' })).text).toContain(`You are already calling back JANE (${call.reference}).`);
+  // Forged or altered tokens: the one 404, and no call.
+  for (const t of ['', token.slice(1), `${token.slice(0, -1)}A`]) expect(await post({ t, do: 'call-back' })).toEqual({ status: 404, text: 'Not found\n' });
+  await scene.sim.run();
+
+  expectValidTwiml(scene.sim);
+  expect(world.twilio.createdCalls.map((c) => c.to)).toEqual([ANN.number]);
+  expect(jane.legs.map((l) => [l.callerId, l.bridged])).toEqual([[TEST_TWILIO_NUMBER, true]]);
+  expect((world.twilio.syncItems('pull-phone-callbacks')?.get(`ref-${call.reference}`)?.data as { calledBackBy?: string } | undefined)?.calledBackBy).toBe('Ann');
+});
