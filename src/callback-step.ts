@@ -21,6 +21,12 @@ import { param, WebhookEvent } from './webhook';
 /** How long a notice waits for its callback reference before going out without one (CALL +number still works). */
 const ALLOCATE_MS = 3000;
 
+/**
+ * Time kept for the notice itself after the reference: a round of texts, whose requests the REST client gives up
+ * on at 2.5 s. A step already late spends nothing on the reference: the notice matters more than its CALL line.
+ */
+const NOTICE_RESERVE_MS = 3500;
+
 /** Twilio's error for a send to a number that texted STOP: logged, never retried. */
 const OPTED_OUT = 21610;
 
@@ -36,7 +42,9 @@ export async function callbackReference(step: Step, caller: CallRecord, kind: Ca
   const number = toE164(caller.number);
   if (number === null) return undefined;
   const record = { callSid: caller.callSid, kind, number, at: Date.now(), ...(caller.name === undefined ? {} : { name: caller.name }) };
-  const reference = await within(step, 'callback reference', ALLOCATE_MS, callbackStore(step).allocate(record, referenceCandidates(caller.callSid)), undefined);
+  const budget = Math.min(ALLOCATE_MS, step.remainingMs() - NOTICE_RESERVE_MS);
+  if (budget < 500) return undefined;
+  const reference = await within(step, 'callback reference', budget, callbackStore(step).allocate(record, referenceCandidates(caller.callSid)), undefined);
   return reference === undefined ? undefined : callBackHow(step.config.keywords, reference);
 }
 
