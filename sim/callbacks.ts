@@ -31,13 +31,16 @@ export interface CallbackSpan {
 }
 
 /**
- * Each outbound call to a member and the customer it dialled. A member's call that never dialled anyone is still a
- * span (the claim was held) but names no customer.
+ * Each time a member's callback rang a customer: from the customer's phone ringing to the end of that <Dial> (what
+ * the member hears after it, a goodbye, is no longer calling anyone). A member's call that never dialled is no span.
  */
 export function callbackSpans(sim: Simulator): CallbackSpan[] {
-  return sim.outbound.map((out) => {
-    const dial = out.call.events.find((e) => e.kind === 'dial' && / phone rings \(/.test(e.text) && e.who !== out.who);
-    return { member: out.who, customer: dial?.who, from: out.call.startedAt ?? 0, to: out.call.endedAt ?? sim.now() };
+  return sim.outbound.flatMap((out) => {
+    const events = out.call.events;
+    const ring = events.find((e) => e.kind === 'dial' && / phone rings \(/.test(e.text) && e.who !== out.who);
+    if (ring === undefined) return [];
+    const ended = events.find((e) => e.kind === 'dial' && e.who === ring.who && e.text.startsWith('dial ended') && e.at >= ring.at);
+    return [{ member: out.who, customer: ring.who, from: ring.at, to: ended?.at ?? out.call.endedAt ?? sim.now() }];
   });
 }
 
