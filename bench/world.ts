@@ -8,6 +8,7 @@ import RequestClient from 'twilio/lib/base/RequestClient';
 import type Response from 'twilio/lib/http/response';
 import type { ServerlessCallback } from '@twilio-labs/serverless-runtime-types/types';
 import { defineStep } from '../src/step';
+import { CALLBACK_MAP } from '../src/callback-store';
 import { MAPS } from '../src/store';
 import { TwilioStandIn } from '../sim/standin';
 
@@ -92,7 +93,7 @@ export class World {
    * pays extra requests to make them) and hold nothing from earlier cells. The queue is empty.
    */
   reset(): void {
-    for (const map of Object.values(MAPS)) {
+    for (const map of [...Object.values(MAPS), CALLBACK_MAP]) {
       const items = this.standIn.syncItems(map);
       if (items === undefined) {
         this.standIn.setSyncItem(map, 'warm', {});

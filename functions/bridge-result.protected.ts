@@ -9,7 +9,7 @@ import { logInfo } from '../src/log';
 import { notices } from '../src/messages';
 import { toE164 } from '../src/phone';
 import { apologiseToVoicemail, defineStep, voiceResponse } from '../src/step';
-import { callerDetails, memberByNumber, reportMissed, teamInTurn, textMembers } from '../src/team';
+import { askAgain, callerDetails, memberByNumber, reportMissed, teamInTurn, textMembers } from '../src/team';
 import { fromNumber, param, sidParam } from '../src/webhook';
 
 export const handler = defineStep({
@@ -20,7 +20,8 @@ export const handler = defineStep({
     const status = param(event, 'DialCallStatus') ?? 'failed';
     // Accounts without DialBridged: the Sync claim made when the member pressed 1 tells instead.
     const connected = bridged === undefined
-      ? status === 'completed' && callSid !== undefined && (await step.store.outcomeOf(callSid))?.outcome === 'connected'
+      // Asked again on a failure (as /queue-result does): a lost read would send a connected caller to voicemail.
+      ? status === 'completed' && callSid !== undefined && (await askAgain(() => step.store.outcomeOf(callSid), 2))?.outcome === 'connected'
       : bridged === 'true';
     if (connected) {
       const response = voiceResponse();

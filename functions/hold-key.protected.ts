@@ -23,7 +23,7 @@ export const handler = defineStep({
     }
     if (digits === HOLD_KEYS.callback && callSid !== undefined) {
       const waited = numberParam(event, 'QueueTime');
-      if (await reportOutcome(step, callSid, { outcome: 'callback' }, from, (caller) => notices.callback(caller, waited))) {
+      if (await reportOutcome(step, callSid, { outcome: 'callback' }, from, (caller, call) => notices.callback(caller, waited, call))) {
         // Out of the queue at once, so no member's reply can pull a caller who is being told goodbye;
         // /queue-result sees the callback outcome and says the confirmation.
         response.leave();

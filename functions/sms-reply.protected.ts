@@ -3,6 +3,7 @@
  * Replies go back as TwiML <Message>s (no REST round trip), including the "who took it" texts to the others.
  * At most three sequential rounds of REST requests, whatever the queue length or team size.
  */
+import { owedText, startCallback } from '../src/callback-step';
 import { parseCommand } from '../src/commands';
 import { answerCustomer, customerText, unansweredTexts } from '../src/inbox';
 import { parseReply } from '../src/inbox-text';
@@ -58,6 +59,9 @@ export const handler = defineStep({
       case 'accept':
       case 'voicemail':
         return pull(step, response, member, command.kind, command.reference);
+      case 'call':
+        response.message(await startCallback(step, member, command.target));
+        return response;
     }
   },
   // Misconfigured: we cannot tell members from strangers, so nobody is answered (the log says what to fix).
@@ -183,9 +187,10 @@ async function dequeue(step: Step, queueSid: string, callSid: string, url: strin
 }
 
 async function status(step: Step, response: MessagingResponse): Promise<MessagingResponse> {
-  const [queueSid, team] = await Promise.all([
+  const [queueSid, team, owed] = await Promise.all([
     findQueueSid(step.client, step.config.queueName),
     within(step, 'team state', SYNC_READ_MS, step.store.teamState(), undefined),
+    owedText(step),
   ]);
   const waiting = queueSid === undefined ? [] : await waitingCallers(step.client, queueSid);
   // Customer texts not yet answered are read with the callers' details, the last round: never a round more.
@@ -197,6 +202,7 @@ async function status(step: Step, response: MessagingResponse): Promise<Messagin
     : undefined;
   response.message(replies.status(listed.map((c, i) => ({ ...c, waitSeconds: waiting[i]?.waitSeconds ?? 0 })), waiting.length, line));
   if (unanswered !== undefined) response.message(unanswered);
+  if (owed !== undefined) response.message(owed);
   return response;
 }
 

@@ -4,10 +4,12 @@
  * Shows who called and the audio; notes that this member opened it; deletes it after a confirm step.
  * Named short because its URL is in every notice, which must fit one SMS segment.
  */
+import { startCallbackFromPage } from '../src/callback-step';
 import { logInfo } from '../src/log';
+import { STEP_DEADLINE_MS } from '../src/step';
 import { definePublicRoute } from '../src/public-route';
 import { failureOf } from '../src/twilio-api';
-import { confirmDeletePage, deletedPage, notFound, voicemailPage } from '../src/voicemail-page';
+import { callBackPage, confirmDeletePage, deletedPage, notFound, voicemailPage } from '../src/voicemail-page';
 import { param } from '../src/webhook';
 
 export const handler = definePublicRoute('vm', async (route, event) => {
@@ -18,6 +20,13 @@ export const handler = definePublicRoute('vm', async (route, event) => {
   // Twilio Functions do not pass the HTTP method on; the forms post `do`, a plain link never carries it.
   const action = param(event, 'do');
   if (action === 'confirm-delete') return confirmDeletePage(route.token);
+  if (action === 'call-back') {
+    // A withheld number has no button; a forged request for one gets the same 404 as any other miss.
+    if (voicemail.record.number === undefined) return notFound();
+    const step = { name: route.name, config: route.config, client: route.client, store: route.store, url: route.url, reached: new Set<string>(),
+      remainingMs: () => STEP_DEADLINE_MS - (Date.now() - route.now.getTime()) };
+    return callBackPage(route.token, await startCallbackFromPage(step, link.member, voicemail.record.number));
+  }
   if (action === 'delete') {
     try {
       await route.client.recordings(voicemail.record.recordingSid).remove();

@@ -10,6 +10,7 @@ import { notices } from '../src/messages';
 import { cleanLabel } from '../src/sms-text';
 import { defineStep, Step, voiceResponse } from '../src/step';
 import { describeFailure } from '../src/twilio-api';
+import { callbackReference, textMissedCaller } from '../src/callback-step';
 import { callerDetails, reportMissed, SYNC_READ_MS, teamInTurn, textedSummary, textMembers, within } from '../src/team';
 import { voicemailRecordOf } from '../src/voicemail';
 import { linkKey, makeToken, voicemailIdFor } from '../src/voicemail-link';
@@ -55,25 +56,31 @@ export const handler = defineStep({
         : Promise.resolve(undefined),
     ]);
     if (!first) return voiceResponse();
+    // The voicemail's lasting reference for CALL, in parallel with saving its page.
+    const call = callbackReference(step, caller, 'voicemail');
     if (recordingStatus === 'failed') {
-      const texted = await textMembers(step, teamInTurn(step.config.members, callSid), notices.voicemailLost(caller), `caller ${caller.reference}`);
+      const texted = await textMembers(step, teamInTurn(step.config.members, callSid), notices.voicemailLost(caller, await call), `caller ${caller.reference}`);
       logInfo(step.name, `voicemail from caller ${caller.reference} failed to save; ${textedSummary(texted, step.config.members.length)}`);
       return voiceResponse();
     }
 
-    if (recordingSid === undefined) return voiceResponse();
+    if (recordingSid === undefined) {
+      await call;
+      return voiceResponse();
+    }
     const now = Date.now();
     const record = voicemailRecordOf(caller, { recordingSid, seconds, startTime: param(event, 'RecordingStartTime') }, callStarted, now);
     // Saved before anyone is texted: a link must never arrive before its page exists. The notice is claimed
     // already and Twilio does not repeat this callback, so a save that fails twice still tells the team, without a link.
     if (!(await saveVoicemail(step, voicemailId, record, ttl))) {
-      const texted = await textMembers(step, teamInTurn(step.config.members, callSid), notices.voicemailWithoutPage(caller, seconds), `caller ${caller.reference}`);
+      const texted = await textMembers(step, teamInTurn(step.config.members, callSid), notices.voicemailWithoutPage(caller, seconds, await call), `caller ${caller.reference}`);
       logInfo(step.name, `voicemail from caller ${caller.reference} reported without a page; ${textedSummary(texted, step.config.members.length)}`);
       return voiceResponse();
     }
     const expiresAt = now + ttl * 1000;
+    const reference = await call;
     const texted = await textMembers(step, teamInTurn(step.config.members, callSid), (member) =>
-      notices.voicemail(caller, seconds, step.url(PAGE_PATH, { t: makeToken(key, voicemailId, member, expiresAt) })), `caller ${caller.reference}`);
+      notices.voicemail(caller, seconds, step.url(PAGE_PATH, { t: makeToken(key, voicemailId, member, expiresAt) }), reference), `caller ${caller.reference}`);
     logInfo(step.name, `voicemail from caller ${caller.reference} reported; ${textedSummary(texted, step.config.members.length)}`);
     return voiceResponse();
   },
@@ -103,6 +110,7 @@ async function reportNoMessage(step: Step, callSid: string): Promise<void> {
   const outcome = await step.store.outcomeOf(callSid);
   if (outcome?.outcome !== 'voicemail' || !(await step.store.claimNotice(callSid, 'voicemail'))) return;
   const caller = await callerDetails(step, callSid, undefined);
-  await textMembers(step, teamInTurn(step.config.members, callSid), notices.missed(caller, undefined), `caller ${caller.reference}`);
+  const [call] = await Promise.all([callbackReference(step, caller, 'missed'), textMissedCaller(step, caller)]);
+  await textMembers(step, teamInTurn(step.config.members, callSid), notices.missed(caller, undefined, call), `caller ${caller.reference}`);
   logInfo(step.name, `caller ${caller.reference} left no message after all; team told of a missed call`);
 }

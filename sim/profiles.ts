@@ -20,7 +20,10 @@ const RANDOM_RUN_TEAM = [
 
 /** The real built functions of the project at `root`, served for a randomized run. */
 export function startRandomRunWorld(root: string): Promise<World> {
-  return World.start({ root, members: RANDOM_RUN_TEAM, env: { MAX_WAIT_SECONDS: String(RANDOM_RUN_MAX_WAIT_SECONDS), TRANSCRIBE_VOICEMAIL: 'true' } });
+  return World.start({ root, members: RANDOM_RUN_TEAM, env: {
+    MAX_WAIT_SECONDS: String(RANDOM_RUN_MAX_WAIT_SECONDS), TRANSCRIBE_VOICEMAIL: 'true',
+    MISSED_CALL_TEXT: 'Sorry we missed your call. We will call you back.',
+  } });
 }
 
 export const PROFILES = ['current', 'random', 'worst'] as const;
@@ -65,6 +68,7 @@ export async function runProfile(world: World, profile: ProfileName, options: Pr
 export function sumFigures(all: Figures[]): Figures {
   const total: Figures = {
     calls: 0, outcomes: {}, callersLost: 0, doublePulls: 0, toldTheirsNotGot: 0, wrongNotices: 0, invalidAnswers: 0, overlongWaits: 0, longestFunctionMs: 0,
+    callbacks: 0, callbacksReached: 0, concurrentCallbacks: 0,
   };
   for (const f of all) {
     total.calls += f.calls;
@@ -76,6 +80,9 @@ export function sumFigures(all: Figures[]): Figures {
     total.invalidAnswers += f.invalidAnswers;
     total.overlongWaits += f.overlongWaits;
     total.longestFunctionMs = Math.max(total.longestFunctionMs, f.longestFunctionMs);
+    total.callbacks += f.callbacks;
+    total.callbacksReached += f.callbacksReached;
+    total.concurrentCallbacks += f.concurrentCallbacks;
   }
   return total;
 }
@@ -89,6 +96,7 @@ export function failures(figures: Figures): string[] {
   const zero: [Exclude<keyof Figures, 'outcomes'>, string][] = [
     ['callersLost', 'callers lost'], ['doublePulls', 'double pulls'], ['toldTheirsNotGot', 'members told a caller is theirs who did not get it'],
     ['wrongNotices', 'wrong notices'], ['invalidAnswers', 'answers Twilio would fail'], ['overlongWaits', 'waits past the maximum'],
+    ['concurrentCallbacks', 'members calling one customer back at the same time'],
   ];
   for (const [key, label] of zero) if (figures[key] !== 0) out.push(`${label}: ${String(figures[key])}`);
   if (figures.longestFunctionMs >= LONGEST_FUNCTION_LIMIT_MS) out.push(`longest function time ${figures.longestFunctionMs} ms (limit ${LONGEST_FUNCTION_LIMIT_MS} ms)`);
@@ -97,12 +105,14 @@ export function failures(figures: Figures): string[] {
 
 /** One table, a row per profile. */
 export function figuresTable(results: ProfileResult[]): string {
-  const head = ['profile', 'calls', 'outcomes', 'lost', 'double pulls', 'told theirs, not got', 'wrong notices', 'invalid answers', 'overlong waits', 'longest function', 'real time'];
+  const head = ['profile', 'calls', 'outcomes', 'lost', 'double pulls', 'told theirs, not got', 'wrong notices', 'invalid answers', 'overlong waits',
+    'callbacks (reached)', 'two calling one customer back at once', 'longest function', 'real time'];
   const rows = results.map((r) => {
     const f = r.figures;
     const outcomes = Object.entries(f.outcomes).sort().map(([k, n]) => `${k} ${n}`).join(', ');
     return [r.profile, String(f.calls), outcomes, String(f.callersLost), String(f.doublePulls), String(f.toldTheirsNotGot), String(f.wrongNotices),
-      String(f.invalidAnswers), String(f.overlongWaits), `${(f.longestFunctionMs / 1000).toFixed(1)} s`, `${r.realSeconds} s`];
+      String(f.invalidAnswers), String(f.overlongWaits), `${f.callbacks} (${f.callbacksReached})`, String(f.concurrentCallbacks),
+      `${(f.longestFunctionMs / 1000).toFixed(1)} s`, `${r.realSeconds} s`];
   });
   const lines = [head, head.map(() => '---'), ...rows].map((cells) => `| ${cells.join(' | ')} |`);
   return lines.join('\n');

@@ -6,7 +6,8 @@
  * not from the order events happen in); only requests Twilio would send at the same instant really race,
  * as they would on Twilio.
  */
-import { MemberPhone, isNewCallText, referenceIn, RingingCall, Answering, CallerScript } from './phones';
+import { CalledPhone, MemberPhone, isNewCallText, referenceIn, RingingCall, Answering, CallerScript } from './phones';
+import { callBackReferenceIn, concurrentCallbacks } from './callbacks';
 import { Prng } from './prng';
 import { ReportKind, reportsAbout } from './reports';
 import { Scene, trace, World } from './scenario';
@@ -58,6 +59,11 @@ export interface Figures {
   overlongWaits: number;
   /** The longest any function took to answer (real ms). */
   longestFunctionMs: number;
+  /** Calls Twilio placed to members' phones for CALL, and how many reached the customer. */
+  callbacks: number;
+  callbacksReached: number;
+  /** Pairs of members calling the same customer back at the same time (issue 15: exactly one at a time). */
+  concurrentCallbacks: number;
 }
 
 export interface Tallies {
@@ -94,7 +100,7 @@ export interface Problem {
   /** 'report': the team was told wrongly, too often or not at all; 'call': the call itself; 'twiml': an answer to Twilio. */
   about: 'report' | 'call' | 'twiml';
   /** Which figure it counts in. */
-  figure: 'lost' | 'double-pull' | 'told-theirs' | 'wrong-notice' | 'invalid-answer' | 'overlong-wait';
+  figure: 'lost' | 'double-pull' | 'told-theirs' | 'wrong-notice' | 'invalid-answer' | 'overlong-wait' | 'concurrent-callback';
   problem: string;
 }
 
@@ -129,7 +135,15 @@ export async function randomRun(world: World, options: RandomRunOptions): Promis
   const calls: SimCall[] = [];
   for (let i = 0; i < options.calls; i += 1) {
     at += prng.exponential(options.meanArrivalSeconds ?? 20);
-    calls.push(scene.sim.call(callerScript(prng, i, at)));
+    const script = callerScript(prng, i, at);
+    calls.push(scene.sim.call(script));
+    // The caller's phone, for a member's callback (and MISSED_CALL_TEXT): it answers, or not, as drawn per ring.
+    scene.sim.addPhone(new CalledPhone(`caller ${i}`, script.from)).whenRinging((ring) => {
+      const roll = derived(options.seed, script.from, 'callback', String(ring.at)).next();
+      if (roll < 0.1) return { kind: 'busy' };
+      if (roll < 0.3) return { kind: 'no-answer' };
+      return { kind: 'answer', afterSeconds: 2 + roll * 10, talkSeconds: 5 + roll * 100 };
+    });
   }
   // Customers text while calls come in. With faults everywhere they text after the calls instead: faults are drawn
   // in request order, and a call's checks there depend on the exact draws (call-status reports a voicemail call as
@@ -173,6 +187,9 @@ export async function randomRun(world: World, options: RandomRunOptions): Promis
     invalidAnswers: problems.filter((p) => p.figure === 'invalid-answer').length,
     overlongWaits: callsWith('overlong-wait'),
     longestFunctionMs: tallies.slowestWebhookMs,
+    callbacks: sim.outbound.length,
+    callbacksReached: sim.outbound.filter((o) => o.dials.some((d) => d.bridged)).length,
+    concurrentCallbacks: problems.filter((p) => p.figure === 'concurrent-callback').length,
   };
   return {
     tallies,
@@ -259,6 +276,15 @@ function scriptMember(member: MemberPhone, seed: number, scene: Scene): void {
       talkSeconds: prng.seconds(5, 120),
     };
   });
+  // A notice offering `CALL 0101` is called back now and then, sometimes by two members at once; a failed attempt
+  // ("Ann could not reach …") is sometimes tried again by someone else.
+  member.onText((text) => {
+    const reference = callBackReferenceIn(text.body);
+    if (reference === undefined || text.body.startsWith(`${member.name} could not reach`)) return undefined;
+    const prng = derived(seed, member.name, 'call back', reference, String(text.at));
+    if (!prng.chance(/could not reach/.test(text.body) ? 0.3 : 0.35)) return undefined;
+    return { afterSeconds: prng.seconds(5, 300), body: `CALL ${reference}` };
+  });
   // Now and then a member pauses new-call texts for a while.
   const prng = derived(seed, member.name, 'pause');
   if (prng.chance(0.5)) {
@@ -274,6 +300,9 @@ function check(scene: Scene, calls: SimCall[], options: RandomRunOptions): Probl
   for (const v of sim.violations) problems.push({ ...(v.callSid === undefined ? {} : { callSid: v.callSid }), about: 'twiml', figure: 'invalid-answer', problem: `invalid answer from ${v.url}: ${v.problem}` });
   for (const u of sim.undelivered) problems.push({ about: 'report', figure: 'wrong-notice', problem: `a text went to ${u.to}, a number nobody in the simulation has` });
   problems.push(...toldTheirs(scene, calls));
+  for (const [a, b] of concurrentCallbacks(sim)) {
+    problems.push({ about: 'call', figure: 'concurrent-callback', problem: `${a.member} and ${b.member} were both calling ${a.customer ?? '?'} back at ${Math.round(Math.max(a.from, b.from) / 1000)} s` });
+  }
   const loop = longestHoldLoop(calls);
   for (const call of calls) {
     const outcome = call.outcome;

@@ -1,4 +1,5 @@
 /** What a team member's text means: a keyword, optionally followed by a caller's reference. */
+import { CallTarget, parseCallTarget } from './callback';
 import { Keywords, TWILIO_RESERVED_WORDS } from './config';
 
 export type Command =
@@ -6,6 +7,8 @@ export type Command =
   | { kind: 'status' | 'commands' | 'pause' | 'resume' }
   /** Open or close the phone until the schedule's next change (schedule.ts). */
   | { kind: 'open' | 'closed' }
+  /** Call a customer back from the team number (callback.ts). */
+  | { kind: 'call'; target: CallTarget }
   /** Twilio answers these itself (STOP, HELP, …); a second answer from us would only confuse. */
   | { kind: 'reserved'; word: string }
   | { kind: 'unknown' };
@@ -15,6 +18,9 @@ export type Command =
  * A reference is up to four digits, zero-padded, because references are printed as four digits.
  */
 export function parseCommand(body: string, keywords: Keywords): Command {
+  // CALL first, on the text as sent: its number keeps its "+", which the cleaning below would drop.
+  const call = /^[^A-Za-z0-9+]*([A-Za-z]+)(.*)$/s.exec(body);
+  if (call !== null && keywords.call.includes((call[1] ?? '').toUpperCase())) return { kind: 'call', target: parseCallTarget(call[2] ?? '') };
   const cleaned = body.toUpperCase().replace(/[^A-Z0-9]+/g, ' ').trim();
   const match = /^([A-Z]+) ?(\d{1,4})?$/.exec(cleaned);
   if (match === null) return { kind: 'unknown' };

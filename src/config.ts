@@ -23,6 +23,8 @@ export interface Keywords {
   reply: string[];
   open: string[];
   closed: string[];
+  /** Call a customer back from the team number: `CALL 0101` or `CALL +15125550101` (callback.ts). */
+  call: string[];
 }
 
 export interface Prompts {
@@ -64,6 +66,8 @@ export interface Config {
   textAutoReply: string;
   /** Sent instead while the phone is closed (business hours), at most once a day per customer; '' for the usual one. */
   textClosedReply: string;
+  /** Texted from the team number to a caller reported missed or asking for a callback (once per call, once a day per number); '' for none. */
+  missedCallText: string;
   /** Keys the voicemail links; when unset they are keyed from the auth token. Changing it revokes every link. */
   linkSecret: string | undefined;
   /** How long a voicemail link works, and how long the page's data is kept in Sync. */
@@ -108,6 +112,7 @@ export const DEFAULT_KEYWORDS: Keywords = {
   reply: ['R', 'REPLY'],
   open: ['OPEN'],
   closed: ['CLOSED'],
+  call: ['CALL'],
 };
 
 const KEYWORD_VARIABLES: Record<keyof Keywords, string> = {
@@ -120,6 +125,7 @@ const KEYWORD_VARIABLES: Record<keyof Keywords, string> = {
   reply: 'REPLY_KEYWORDS',
   open: 'OPEN_KEYWORDS',
   closed: 'CLOSED_KEYWORDS',
+  call: 'CALL_KEYWORDS',
 };
 
 export const DEFAULT_PROMPTS: Prompts = {
@@ -200,6 +206,7 @@ export function readConfig(env: Env): ConfigResult {
   });
   const textAutoReply = optional.text('TEXT_AUTO_REPLY', '', 320, 'must be at most 320 characters (two SMS segments).');
   const textClosedReply = optional.text('TEXT_CLOSED_REPLY', '', 320, 'must be at most 320 characters (two SMS segments).');
+  const missedCallText = optional.text('MISSED_CALL_TEXT', '', 160, 'must be at most 160 characters (one SMS segment).');
   const keywords = readKeywords(get, ignore);
   const prompts = readPrompts(get, ignore);
   // Too short a secret keys nothing: links stay keyed from AUTH_TOKEN (the doctor says so) rather than stopping calls.
@@ -220,7 +227,7 @@ export function readConfig(env: Env): ConfigResult {
     config: {
       accountSid, authToken, twilioNumber, members, queueName, keywords, prompts,
       maxWaitSeconds, ringSeconds, voicemailMaxSeconds, transcribeVoicemail, callerNameLookup, syncServiceSid,
-      textForwardLimit, textAutoReply, textClosedReply,
+      textForwardLimit, textAutoReply, textClosedReply, missedCallText,
       linkSecret, voicemailLinkDays, ...hours,
       ...(messagingServiceSid === undefined ? {} : { messagingServiceSid }),
     },

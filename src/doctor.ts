@@ -313,7 +313,9 @@ export function describeConfig(config: Config, width = 100): string[] {
     ['Team texts', config.messagingServiceSid === undefined ? 'from the number' : `through Messaging Service ${config.messagingServiceSid}`],
     ['Replies', `take ${config.keywords.accept.join('/')}, voicemail ${config.keywords.voicemail.join('/')}, list ${config.keywords.status.join('/')}, `
       + `help ${config.keywords.commands.join('/')}, pause ${config.keywords.pause.join('/')}, resume ${config.keywords.resume.join('/')}, `
-      + `open ${config.keywords.open.join('/')}, close ${config.keywords.closed.join('/')}, answer a customer ${config.keywords.reply.join('/')}`],
+      + `open ${config.keywords.open.join('/')}, close ${config.keywords.closed.join('/')}, answer a customer ${config.keywords.reply.join('/')}, `
+      + `call back ${config.keywords.call.join('/')}`],
+    ['Callbacks', `from the team number; missed-call text to callers ${config.missedCallText === '' ? 'off' : `"${clipForDisplay(config.missedCallText)}"`}`],
     ['Customers', `texts forwarded to the team, at most ${config.textForwardLimit} an hour from each; `
       + `auto-reply ${config.textAutoReply === '' ? 'off' : `"${clipForDisplay(config.textAutoReply)}"`}`],
   ];

@@ -126,34 +126,34 @@ export function hoursChangedText(member: Member, open: boolean, until: string, k
     : fit(`${member.name} closed the phone`, ` until ${until}: callers hear the closed message and go to voicemail. Text ${k.open[0] ?? 'OPEN'} to reopen.`);
 }
 
+/** `call` is how to call the caller back from the team number (`CALL 0101`, callback-text.ts), when they can be. */
+function callBack(caller: CallerInfo, call: string | undefined): string {
+  if (caller.number === undefined) return ' No number to call back.';
+  return call === undefined ? ` Call back ${caller.number}` : ` Call back ${caller.number}: ${call}`;
+}
+
 export const notices = {
-  missed: (caller: CallerInfo, waitedSeconds: number | undefined): string => {
+  missed: (caller: CallerInfo, waitedSeconds: number | undefined, call?: string): string => {
     const waited = waitedSeconds === undefined ? '' : `, waited ${formatDuration(waitedSeconds)}`;
-    const back = caller.number === undefined ? ' No number to call back.' : ` Call back ${caller.number}`;
-    return fit(`Missed call: ${who(caller)}`, `${waited}.${back}`);
+    return fit(`Missed call: ${who(caller)}`, `${waited}.${callBack(caller, call)}`);
   },
-  callback: (caller: CallerInfo, waitedSeconds: number | undefined): string => {
+  callback: (caller: CallerInfo, waitedSeconds: number | undefined, call?: string): string => {
     const waited = waitedSeconds === undefined ? '' : ` after ${formatDuration(waitedSeconds)}`;
-    return fit(who(caller), ` asked for a callback${waited}: ${caller.number ?? 'number withheld'}`);
+    return fit(who(caller), ` asked for a callback${waited}: ${caller.number ?? 'number withheld'}${call === undefined ? '' : `. ${call}`}`);
   },
   notAnswered: (member: Member, caller: CallerInfo, status: string): string =>
     fit(`${member.name} did not connect (${status}) with ${who(caller)}`, ` (${caller.reference}); the caller is sent to voicemail.`),
-  voicemailLost: (caller: CallerInfo): string => {
-    const back = caller.number === undefined ? ' No number to call back.' : ` Call back ${caller.number}`;
-    return fit(`Twilio could not save a voicemail from ${who(caller)}`, `.${back}`);
-  },
+  voicemailLost: (caller: CallerInfo, call?: string): string =>
+    fit(`Twilio could not save a voicemail from ${who(caller)}`, `.${callBack(caller, call)}`),
   /** The recording exists but its page could not be kept: the team still hears of it, without a link to nothing. */
-  voicemailWithoutPage: (caller: CallerInfo, seconds: number): string => {
-    const back = caller.number === undefined ? ' No number to call back.' : ` Call back ${caller.number}`;
-    return fit(`Voicemail ${formatDuration(seconds)} from ${who(caller)}`, `; its page could not be made (in Twilio Console, Recordings).${back}`);
-  },
+  voicemailWithoutPage: (caller: CallerInfo, seconds: number, call?: string): string =>
+    fit(`Voicemail ${formatDuration(seconds)} from ${who(caller)}`, `; its page could not be made (in Twilio Console, Recordings).${callBack(caller, call)}`),
   /**
    * Who called, how long the message is, and the member's own link to the page (transcript and audio are there).
    * One segment: the link is kept whole and the caller's description gives way.
    */
-  voicemail: (caller: Pick<Caller, 'name' | 'number'>, seconds: number, link: string): string => {
+  voicemail: (caller: Pick<Caller, 'name' | 'number'>, seconds: number, link: string, call?: string): string => {
     const back = caller.number === undefined || caller.name === undefined ? '' : ` ${caller.number}`;
-    // Issue 15 adds "CALL <ref>" to the fixed part.
-    return fit(`Voicemail ${formatDuration(seconds)} from ${clip(describeCaller(caller), 40)}`, `${back}: ${link}`);
+    return fit(`Voicemail ${formatDuration(seconds)} from ${clip(describeCaller(caller), 40)}`, `${back}${call === undefined ? '' : `, ${call}`}: ${link}`);
   },
 };

@@ -8,6 +8,7 @@ import { Config, Env, readConfig } from './config';
 import { logError } from './log';
 import { Store } from './store';
 import { describeFailure, twilioClient, TwilioClient } from './twilio-api';
+import { stepUrl } from './urls';
 import { linkKey, openToken, OpenedLink } from './voicemail-link';
 import { notFound, PageAnswer, unavailable } from './voicemail-page';
 import { param, WebhookEvent } from './webhook';
@@ -21,6 +22,8 @@ export interface PublicRoute {
   link: OpenedLink;
   token: string;
   now: Date;
+  /** Absolute URL of one of our functions (the page's Call back button has Twilio call the member's phone). */
+  url: (path: string, query?: Record<string, string | undefined>) => string;
 }
 
 /** The runtime's Response: a global in Twilio Functions (and under twilio-run), not an importable module. */
@@ -64,7 +67,10 @@ export function definePublicRoute(name: string, run: (route: PublicRoute, event:
       return;
     }
     const client = twilioClient(config);
-    const route: PublicRoute = { name, config, client, store: new Store(client, config), link, token, now };
+    const domain = context.DOMAIN_NAME;
+    const route: PublicRoute = {
+      name, config, client, store: new Store(client, config), link, token, now, url: (path, query) => stepUrl(domain, path, query),
+    };
     run(route, event).then(answer, (error: unknown) => {
       logError(name, `failed (${describeFailure(error)})`);
       answer(unavailable());

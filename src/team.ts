@@ -7,6 +7,7 @@ import { callReference } from './reference';
 import { Step } from './step';
 import { CallRecord, OutcomeRecord } from './store';
 import { describeFailure } from './twilio-api';
+import { callbackReference, textMissedCaller } from './callback-step';
 import { isOurVoiceUrl, withOverride, withPaused } from './paused';
 import { VOICE_PATH } from './wiring';
 
@@ -125,7 +126,7 @@ export async function callerDetails(step: Step, callSid: string, from: string | 
  * callback from Twilio send nothing. True when this invocation was the one that reported it.
  */
 export async function reportOutcome(
-  step: Step, callSid: string, outcome: OutcomeRecord, from: string | undefined, text: (caller: CallRecord) => string,
+  step: Step, callSid: string, outcome: OutcomeRecord, from: string | undefined, text: (caller: CallRecord, call: string | undefined) => string,
 ): Promise<boolean> {
   const details = callerDetails(step, callSid, from);
   let claimed: boolean;
@@ -140,7 +141,14 @@ export async function reportOutcome(
     // Should the step's deadline come now, its log names what was cut short: a claimed report not yet sent.
     const milestone = `${outcome.outcome} of caller ${caller.reference} claimed, team being texted`;
     step.reached.add(milestone);
-    const texted = await textMembers(step, teamInTurn(step.config.members, callSid), text(caller), `caller ${caller.reference}`);
+    // Missed or asking for a callback: a lasting reference for the notice (CALL 0101), and MISSED_CALL_TEXT to the
+    // caller alongside; a connected call needs neither.
+    // The caller's text runs beside the team's, never in front of it.
+    const owed = outcome.outcome === 'missed' || outcome.outcome === 'callback';
+    const callerText = owed ? textMissedCaller(step, caller) : Promise.resolve();
+    const call = owed ? await callbackReference(step, caller, outcome.outcome === 'missed' ? 'missed' : 'callback') : undefined;
+    const texted = await textMembers(step, teamInTurn(step.config.members, callSid), text(caller, call), `caller ${caller.reference}`);
+    await callerText;
     step.reached.delete(milestone);
     step.reached.add(`${outcome.outcome} of caller ${caller.reference} reported`);
     logInfo(step.name, `caller ${caller.reference}: ${outcome.outcome}; ${textedSummary(texted, step.config.members.length)}`);
@@ -150,7 +158,7 @@ export async function reportOutcome(
 
 /** A caller who hung up unserved: every member is told once, with the number to call back. */
 export async function reportMissed(step: Step, callSid: string, from: string | undefined, waitedSeconds?: number): Promise<boolean> {
-  return reportOutcome(step, callSid, { outcome: 'missed' }, from, (caller) => notices.missed(caller, waitedSeconds));
+  return reportOutcome(step, callSid, { outcome: 'missed' }, from, (caller, call) => notices.missed(caller, waitedSeconds, call));
 }
 
 /**

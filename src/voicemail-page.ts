@@ -94,7 +94,8 @@ export function voicemailPage(view: PageView): PageAnswer {
       : `<p id="transcript">${escapeHtml(transcript)}</p>`,
     '<h2>Opened by</h2>',
     `<ul id="opened">${opened}</ul>`,
-    // Issue 15 adds "call back from the team number" here.
+    // The member whose link this is: Twilio rings their phone from the team number, as their CALL text would.
+    ...(record.number === undefined ? [] : [form(view.token, 'call-back', 'Call back from the team number')]),
     form(view.token, 'confirm-delete', 'Delete voicemail…'),
   ];
   return page('Voicemail', body.join('\n'));
@@ -106,6 +107,15 @@ export function confirmDeletePage(token: string): PageAnswer {
     '<p>The recording is deleted from Twilio for the whole team, and every link to it stops working.</p>',
     form(token, 'delete', 'Yes, delete it'),
     `<p><a href="${PAGE_PATH}?t=${encodeURIComponent(token)}">No, keep it</a></p>`,
+  ].join('\n'));
+}
+
+/** What the Call back button did: the reply a CALL text would have got, and the way back to the voicemail. */
+export function callBackPage(token: string, reply: string): PageAnswer {
+  return page('Call back', [
+    '<h1>Call back</h1>',
+    `<p id="call-back">${escapeHtml(reply)}</p>`,
+    `<p><a href="${PAGE_PATH}?t=${encodeURIComponent(token)}">Back to the voicemail</a></p>`,
   ].join('\n'));
 }
 

@@ -3,6 +3,8 @@
  * Starts a stand-in for Twilio's API and the real built functions (twilio-run), then plays two calls:
  * a caller waits, both members are texted, Bob takes it by text, answers, presses 1 and is connected;
  * then a customer texts the number, both members get it and Ann answers with R;
+ * then a caller hangs up while waiting, the team is told of the missed call with `CALL <ref>`, Ann texts it, her
+ * phone rings from the team number, she presses 1 and the caller's phone rings showing the team number;
  * then a caller is sent to voicemail and each member gets a one-segment notice with their own page link,
  * which can be opened in a browser on this machine while the demo keeps the server up.
  * Prints what the caller hears and what each phone receives, in virtual time (a minute of hold music
@@ -12,6 +14,8 @@ import { join, resolve } from 'node:path';
 import { clockTime, TEST_TWILIO_NUMBER, World } from '../sim/scenario';
 import { reportsAbout } from '../sim/reports';
 import { answersCustomerTexts, CustomerPhone } from '../sim/customers';
+import { callsBack } from '../sim/callbacks';
+import { CalledPhone } from '../sim/phones';
 import { SimEvent } from '../sim/voice';
 import { isSingleSegment } from '../src/sms-text';
 
@@ -20,13 +24,14 @@ const ROOT = resolve(__dirname, '..', '..');
 
 const CALLER = { from: '+16175550101', city: 'Boston', state: 'MA', country: 'US' };
 const SECOND_CALLER = { from: '+13125550102', city: 'Chicago', state: 'IL', country: 'US' };
+const THIRD_CALLER = { from: '+12125550103', callerName: 'DANA', city: 'New York', state: 'NY', country: 'US' };
 const MEMBERS = [{ name: 'Ann', number: '+15551230001' }, { name: 'Bob', number: '+15551230002' }];
 
 function narrate(event: SimEvent): void {
   const at = `[${clockTime(event.at).padStart(5)}]`;
   switch (event.kind) {
     case 'call':
-      console.log(`${at} A caller dials the team's Twilio number.`);
+      console.log(event.text.startsWith('Twilio calls') ? `${at} ${event.text}.` : `${at} A caller dials the team's Twilio number.`);
       break;
     case 'heard':
       if (event.who === 'caller') console.log(`${at}   caller hears: ${quoted(event.text)}`);
@@ -101,6 +106,19 @@ async function main(): Promise<number> {
       ? "Done: Jane's text reached both members; Ann's answer reached Jane from the team's number, and Bob saw what Ann said."
       : 'The customer text did not go as expected.');
     if (!answered) return 1;
+
+    console.log('\nA caller hangs up before anyone takes them; Ann calls them back from the team number.\n');
+    const missed = world.scene({ onEvent: narrate });
+    const dana = missed.sim.addPhone(new CalledPhone('Dana (the caller)', THIRD_CALLER.from)).picksUp(6, 40);
+    missed.member('Ann').onText(callsBack(30, (body) => body.startsWith('Missed call: '))).answers({ afterSeconds: 4, press: '1', pressAfterSeconds: 3 });
+    missed.sim.call({ ...THIRD_CALLER, hangUpAfterSeconds: 25 });
+    await missed.sim.run();
+    const calledBack = dana.legs.some((l) => l.bridged && l.callerId === TEST_TWILIO_NUMBER) && missed.sim.violations.length === 0;
+    console.log('');
+    console.log(calledBack
+      ? "Done: the missed-call notice said CALL and a reference; Ann's phone rang from the team number, she pressed 1, and Dana's phone showed the team number, not Ann's."
+      : 'The callback did not go as expected.');
+    if (!calledBack) return 1;
 
     console.log('\nA second caller; this time Bob texts N and the caller leaves a voicemail.\n');
     const second = world.scene({ onEvent: narrate });

@@ -8,6 +8,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { handler as bridgeResult } from '../../functions/bridge-result.protected';
+import { handler as callbackDial } from '../../functions/callback-dial.protected';
+import { handler as callbackResult } from '../../functions/callback-result.protected';
+import { handler as callbackStatus } from '../../functions/callback-status.protected';
 import { handler as bridge } from '../../functions/bridge.protected';
 import { handler as holdKey } from '../../functions/hold-key.protected';
 import { handler as incomingCall } from '../../functions/incoming-call.protected';
@@ -151,7 +154,7 @@ describeContract('the contract check', () => {
 const PRODUCT_OPERATIONS = [
   'CreateMessage', 'ListQueue', 'ListMember', 'UpdateMember', 'FetchPhoneNumber', 'FetchCall',
   'CreateSyncMap', 'CreateSyncMapItem', 'FetchSyncMapItem', 'ListSyncMapItem', 'UpdateSyncMapItem', 'DeleteSyncMapItem',
-  'ListIncomingPhoneNumber', 'UpdateIncomingPhoneNumber',
+  'ListIncomingPhoneNumber', 'UpdateIncomingPhoneNumber', 'CreateCall',
 ] as const;
 
 describeContract('every REST request the functions make, against the contract', () => {
@@ -267,7 +270,8 @@ describeContract('every REST request the functions make, against the contract', 
     await invoke(queueResult, { CallSid: ken.callSid, From: ken.from, QueueResult: 'hangup', QueueTime: '30' });
     await invoke(queueResult, { CallSid: ken.callSid, QueueResult: 'leave' });
     expect(twilio.messages.map((m) => m.body.slice(0, 12))).toEqual(['JANE asked f', 'JANE asked f', 'Missed call:', 'Missed call:']);
-    expect(operations()).toEqual(['CreateMessage', 'CreateSyncMapItem', 'FetchSyncMapItem']);
+    // CreateSyncMap: the callbacks map, made on the account's first lasting reference.
+    expect(operations()).toEqual(['CreateMessage', 'CreateSyncMap', 'CreateSyncMapItem', 'FetchSyncMapItem']);
   });
 
   it('voicemail: recording, the Record action with and without a message, status and transcription callbacks', async () => {
@@ -285,6 +289,23 @@ describeContract('every REST request the functions make, against the contract', 
     expect(twilio.messages.filter((m) => m.body.startsWith('Missed call'))).toHaveLength(2);
     // CreateSyncMap: the voicemails map is made on first use; FetchCall: when the call began, for the page.
     expect(operations()).toEqual(['CreateMessage', 'CreateSyncMap', 'CreateSyncMapItem', 'FetchCall', 'FetchSyncMapItem']);
+  });
+
+  it('calling back: CALL creates the call to the member (Calls create), press 1 marks the claim, reaching the customer keeps who did and frees the claim; a busy member frees it', async () => {
+    const jane = await arrive(twilio, '+16175550108', { CallerName: 'JANE' });
+    await invoke(queueResult, { CallSid: jane.callSid, From: jane.from, QueueResult: 'hangup', QueueTime: '30' });
+    twilio.resetLog();
+    await invoke(smsReply, sms(ANN.number, `CALL ${jane.reference}`));
+    const [created] = twilio.createdCalls;
+    expect(created).toMatchObject({ to: ANN.number, from: TWILIO_NUMBER, statusCallbackEvents: ['completed'], timeout: 30 });
+    const query = Object.fromEntries(new URL(created?.url ?? 'http://x').searchParams);
+    await invoke(callbackDial, { CallSid: created?.sid, Digits: '1', ...query });
+    await invoke(callbackResult, { CallSid: created?.sid, DialCallStatus: 'completed', DialBridged: 'true', DialCallDuration: '40', ...query });
+    await invoke(smsReply, sms(BOB.number, 'CALL +16175550109'));
+    const second = Object.fromEntries(new URL(twilio.createdCalls[1]?.url ?? 'http://x').searchParams);
+    await invoke(callbackStatus, { CallSid: twilio.createdCalls[1]?.sid, CallStatus: 'busy', ...second });
+    expect(twilio.messages.map((m) => m.body)).toEqual(['Bob could not reach +16175550109 (busy).', 'Bob could not reach +16175550109 (busy).']);
+    expect(operations()).toEqual(['CreateCall', 'CreateMessage', 'CreateSyncMapItem', 'DeleteSyncMapItem', 'FetchSyncMapItem', 'UpdateSyncMapItem']);
   });
 
   it('all together: each kind of request Pull Phone makes was seen, and none was refused', () => {

@@ -2,6 +2,7 @@
 // with Twilio's voice and messaging side played by the simulator (sim/voice.ts) on a virtual clock.
 // Assertions are what people notice: what the caller heard, the texts each phone got, how the call ended.
 import { join } from 'node:path';
+import { withCallBack } from '../support/twiml';
 import { DEFAULT_PROMPTS } from '../../src/config';
 import { isNewCallText, MemberPhone } from '../../sim/phones';
 import { reports, reportsAbout } from '../../sim/reports';
@@ -153,7 +154,7 @@ describe('voicemail', () => {
     expect(afterNewCall(bob)[0]).toBe(`OK: +16175550101, Boston MA US (${call.reference}) is going to voicemail.`);
     expect(afterNewCall(ann)[0]).toBe(`Bob sent +16175550101, Boston MA US (${call.reference}) to voicemail.`);
     for (const member of [ann, bob]) {
-      expect(reportsAbout(member, JANE.from)).toEqual([{ kind: 'voicemail', body: expect.stringMatching(/^Voicemail 12s from \+16175550101: http:\/\/localhost:\d+\/vm\?t=[\w-]{32}$/) as unknown }]);
+      expect(reportsAbout(member, JANE.from)).toEqual([{ kind: 'voicemail', body: expect.stringMatching(/^Voicemail 12s from \+16175550101, CALL \d{4}: http:\/\/localhost:\d+\/vm\?t=[\w-]{32}$/) as unknown }]);
     }
   });
 
@@ -194,7 +195,7 @@ describe('callers who do not wait', () => {
     expect(call.endedBy).toBe('app');
     expect(call.heard().at(-1)).toBe(DEFAULT_PROMPTS.callbackConfirmation);
     for (const member of [ann, bob]) {
-      expect(reportsAbout(member, JANE.from)).toEqual([{ kind: 'callback', body: '+16175550101, Boston MA US asked for a callback: +16175550101' }]);
+      expect(reportsAbout(member, JANE.from)).toEqual([{ kind: 'callback', body: withCallBack('+16175550101, Boston MA US asked for a callback: +16175550101') }]);
     }
   });
 
@@ -206,7 +207,7 @@ describe('callers who do not wait', () => {
     expect(call.outcome).toBe('missed');
     expect(call.queue?.result).toBe('hangup');
     for (const member of [ann, bob]) {
-      expect(reportsAbout(member, JANE.from)).toEqual([{ kind: 'missed', body: 'Missed call: +16175550101, Boston MA US, waited 1m10s. Call back +16175550101' }]);
+      expect(reportsAbout(member, JANE.from)).toEqual([{ kind: 'missed', body: withCallBack('Missed call: +16175550101, Boston MA US, waited 1m10s. Call back +16175550101') }]);
     }
   });
 });

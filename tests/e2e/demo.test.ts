@@ -27,4 +27,9 @@ it('the demo prints a one-segment voicemail notice with a link, and how to open 
   expect(stdout).toMatch(/Bob's phone gets a text: "Text T\d{4} from \+16175550101: "Hi, are you open Saturday\?" Reply R T\d{4} \+ answer\."/);
   expect(stdout).toMatch(/Jane \(a customer\)'s phone gets a text: "Yes, 9 to 5 on Saturday\. See you then!"/);
   expect(stdout).toContain("Done: Jane's text reached both members; Ann's answer reached Jane from the team's number, and Bob saw what Ann said.");
+  // A missed call, then Ann calls back with the notice's CALL reference, from the team number.
+  expect(stdout).toMatch(/Ann's phone gets a text: "Missed call: DANA, New York NY US, waited \d+s\. Call back \+12125550103: CALL (\d{4})"/);
+  expect(stdout).toMatch(/Ann replies by text: "CALL \d{4}"/);
+  expect(stdout).toMatch(/Dana \(the caller\)'s phone rings \(showing our number\)/);
+  expect(stdout).toContain("Done: the missed-call notice said CALL and a reference; Ann's phone rang from the team number, she pressed 1, and Dana's phone showed the team number, not Ann's.");
 }, 70_000);

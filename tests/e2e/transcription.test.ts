@@ -41,7 +41,7 @@ it.each([
   expect(call.outcome).toBe('voicemail');
   for (const member of scene.members) {
     const reports = reportsAbout(member, JANE.from);
-    expect(reports).toEqual([{ kind: 'voicemail', body: expect.stringMatching(/^Voicemail 14s from \+16175550101: http:\/\/localhost:\d+\/vm\?t=[\w-]{32}$/) as unknown }]);
+    expect(reports).toEqual([{ kind: 'voicemail', body: expect.stringMatching(/^Voicemail 14s from \+16175550101, CALL \d{4}: http:\/\/localhost:\d+\/vm\?t=[\w-]{32}$/) as unknown }]);
     expect(await transcriptOnPage(reports[0]?.body.split(': ')[1] ?? '')).toBe(WORDS);
   }
 });
@@ -55,7 +55,7 @@ it('a message too short to transcribe is reported once, and its page says there 
   expect(call.outcome).toBe('voicemail');
   for (const member of scene.members) {
     const reports = reportsAbout(member, JANE.from);
-    expect(reports).toEqual([{ kind: 'voicemail', body: expect.stringMatching(/^Voicemail 1s from \+16175550101: http:\/\/localhost:\d+\/vm\?t=[\w-]{32}$/) as unknown }]);
+    expect(reports).toEqual([{ kind: 'voicemail', body: expect.stringMatching(/^Voicemail 1s from \+16175550101, CALL \d{4}: http:\/\/localhost:\d+\/vm\?t=[\w-]{32}$/) as unknown }]);
     expect(await transcriptOnPage(reports[0]?.body.split(': ')[1] ?? '')).toMatch(/^No transcript/);
   }
 });

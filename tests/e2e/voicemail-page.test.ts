@@ -60,7 +60,7 @@ it('each member gets one one-segment notice with their own link; it opens the pa
   const bobLink = linkIn(scene.member('Bob'));
   expect(annLink).toMatch(new RegExp(`^${world.server.url}/vm\\?t=[A-Za-z0-9_-]{32}$`));
   expect(bobLink).not.toBe(annLink);
-  expect(reportsAbout(scene.member('Ann'), JANE.from)[0]?.body).toBe(`Voicemail 14s from +16175550101: ${annLink}`);
+  expect(reportsAbout(scene.member('Ann'), JANE.from)[0]?.body).toBe(`Voicemail 14s from +16175550101, CALL ${call.reference}: ${annLink}`);
 
   const page = await get(annLink);
   expect(page.status).toBe(200);

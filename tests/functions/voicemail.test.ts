@@ -6,7 +6,7 @@ import { MAPS } from '../../src/store';
 import { TwilioStandIn } from '../../sim/standin';
 import { arrive } from '../support/calls';
 import { ANN, BOB, ENV, invoke, startTwilio, url } from '../support/harness';
-import { find, spoken, verbNames } from '../support/twiml';
+import { find, spoken, verbNames, withCallBack } from '../support/twiml';
 
 let twilio: TwilioStandIn;
 beforeAll(async () => { twilio = await startTwilio(); });
@@ -51,7 +51,7 @@ describe('/voicemail-done and /voicemail-saved', () => {
     const saved = { CallSid: jane.callSid, RecordingUrl: RECORDING, RecordingStatus: 'completed', RecordingDuration: '42', RecordingSid: `RE${'7'.repeat(32)}` };
     await invoke(voicemailSaved, saved);
     expect(twilio.messages.map((m) => m.to).sort()).toEqual([ANN.number, BOB.number]);
-    const link = new RegExp(`^Voicemail 42s from JANE \\+16175550101: ${url('/vm').replace(/[.?]/g, '\\$&')}\\?t=[\\w-]{32}$`);
+    const link = new RegExp(`^Voicemail 42s from JANE \\+16175550101, CALL \\d{4}: ${url('/vm').replace(/[.?]/g, '\\$&')}\\?t=[\\w-]{32}$`);
     for (const message of twilio.messages) expect(message.body).toMatch(link);
     // Each member their own link: a forwarded one can be traced to who forwarded it.
     expect(twilio.messages[0]?.body).not.toBe(twilio.messages[1]?.body);
@@ -90,7 +90,7 @@ describe('/voicemail-done and /voicemail-saved', () => {
     twilio.resetLog();
     const { twiml } = await invoke(voicemailDone, { CallSid: jane.callSid, From: jane.from, CallStatus: 'in-progress' });
     expect(spoken(twiml)).toMatch(/did not get a message/);
-    expect(twilio.messages.map((m) => m.body)).toEqual(['Missed call: JANE. Call back +16175550101', 'Missed call: JANE. Call back +16175550101']);
+    expect(twilio.messages.map((m) => m.body)).toEqual([withCallBack('Missed call: JANE. Call back +16175550101'), withCallBack('Missed call: JANE. Call back +16175550101')]);
   });
 
   it('no message at all (silence or an immediate hang-up) is reported once as a missed call', async () => {
@@ -99,7 +99,7 @@ describe('/voicemail-done and /voicemail-saved', () => {
     const { twiml } = await invoke(voicemailDone, { CallSid: jane.callSid, From: jane.from, RecordingDuration: '0', Digits: 'hangup' });
     expect(verbNames(twiml)).toEqual(['Say', 'Hangup']);
     expect(twilio.messages).toHaveLength(2);
-    expect(twilio.messages[0]?.body).toBe('Missed call: JANE. Call back +16175550101');
+    expect(twilio.messages[0]?.body).toEqual(withCallBack('Missed call: JANE. Call back +16175550101'));
     expect(twilio.syncItems(MAPS.outcomes)?.get(jane.callSid)?.data).toMatchObject({ outcome: 'missed' });
   });
 
@@ -110,7 +110,7 @@ describe('/voicemail-done and /voicemail-saved', () => {
     await invoke(voicemailSaved, failed);
     await invoke(voicemailSaved, failed);
     expect(twilio.messages.map((m) => m.body)).toEqual([
-      'Twilio could not save a voicemail from JANE. Call back +16175550101', 'Twilio could not save a voicemail from JANE. Call back +16175550101',
+      withCallBack('Twilio could not save a voicemail from JANE. Call back +16175550101'), withCallBack('Twilio could not save a voicemail from JANE. Call back +16175550101'),
     ]);
   });
 
@@ -127,7 +127,7 @@ describe('/voicemail-done and /voicemail-saved', () => {
     const absent = { CallSid: jane.callSid, RecordingSid: `RE${'7'.repeat(32)}`, RecordingStatus: 'absent', RecordingDuration: '0' };
     await invoke(voicemailSaved, absent);
     await invoke(voicemailSaved, absent);
-    expect(twilio.messages.map((m) => m.body)).toEqual(['Missed call: JANE. Call back +16175550101', 'Missed call: JANE. Call back +16175550101']);
+    expect(twilio.messages.map((m) => m.body)).toEqual([withCallBack('Missed call: JANE. Call back +16175550101'), withCallBack('Missed call: JANE. Call back +16175550101')]);
   });
 
   it('an absent recording before the Record action: one missed-call text, and the action adds nothing', async () => {
@@ -135,7 +135,7 @@ describe('/voicemail-done and /voicemail-saved', () => {
     twilio.resetLog();
     await invoke(voicemailSaved, { CallSid: jane.callSid, RecordingStatus: 'absent' });
     await invoke(voicemailDone, { CallSid: jane.callSid, RecordingUrl: RECORDING, RecordingDuration: '1' });
-    expect(twilio.messages.map((m) => m.body)).toEqual(['Missed call: JANE. Call back +16175550101', 'Missed call: JANE. Call back +16175550101']);
+    expect(twilio.messages.map((m) => m.body)).toEqual([withCallBack('Missed call: JANE. Call back +16175550101'), withCallBack('Missed call: JANE. Call back +16175550101')]);
   });
 
   it('ignores callbacks that are not a recording from Twilio', async () => {

@@ -8,7 +8,7 @@ import { MAPS } from '../../src/store';
 import { TwilioStandIn } from '../../sim/standin';
 import { arrive, sms } from '../support/calls';
 import { ANN, BOB, ENV, invoke, newCallSid, startTwilio, url } from '../support/harness';
-import { find, findAll, spoken, verbNames } from '../support/twiml';
+import { find, findAll, spoken, verbNames, withCallBack } from '../support/twiml';
 
 let twilio: TwilioStandIn;
 beforeAll(async () => { twilio = await startTwilio(); });
@@ -66,7 +66,7 @@ describe('/hold-key', () => {
     const { twiml } = await invoke(holdKey, { CallSid: jane.callSid, From: jane.from, QueueTime: '35', Digits: '2' });
     expect(verbNames(twiml)).toEqual(['Leave']);
     expect(twilio.messages.map((m) => m.to).sort()).toEqual([ANN.number, BOB.number]);
-    expect(twilio.messages[0]?.body).toBe('JANE asked for a callback after 35s: +16175550101');
+    expect(twilio.messages[0]?.body).toEqual(withCallBack('JANE asked for a callback after 35s: +16175550101'));
 
     // <Leave/> brings Twilio to the Enqueue action, which ends the call with the confirmation.
     const left = await invoke(queueResult, { CallSid: jane.callSid, From: jane.from, QueueResult: 'leave', QueueTime: '36' });
@@ -104,7 +104,7 @@ describe('/call-status (the number\'s status callback)', () => {
     const ended = { CallSid: jane.callSid, From: jane.from, CallStatus: 'completed', CallDuration: '30' };
     await invoke(callStatus, ended);
     await invoke(callStatus, ended);
-    expect(twilio.messages.map((m) => m.body)).toEqual(['Missed call: JANE. Call back +16175550101', 'Missed call: JANE. Call back +16175550101']);
+    expect(twilio.messages.map((m) => m.body)).toEqual([withCallBack('Missed call: JANE. Call back +16175550101'), withCallBack('Missed call: JANE. Call back +16175550101')]);
   });
 
   it('a call with a recording is left to the voicemail notice, even before the Record action arrives', async () => {
@@ -120,7 +120,7 @@ describe('/call-status (the number\'s status callback)', () => {
     twilio.recordings.set('RE2', { sid: 'RE2', callSid: jane.callSid, status: 'absent', duration: 0 });
     twilio.resetLog();
     await invoke(callStatus, { CallSid: jane.callSid, From: jane.from, CallStatus: 'completed' });
-    expect(twilio.messages.map((m) => m.body)).toEqual(['Missed call: +16175550101. Call back +16175550101', 'Missed call: +16175550101. Call back +16175550101']);
+    expect(twilio.messages.map((m) => m.body)).toEqual([withCallBack('Missed call: +16175550101. Call back +16175550101'), withCallBack('Missed call: +16175550101. Call back +16175550101')]);
   });
 
   it('a voicemail already texted to the team is not also reported missed when Twilio cannot list the recordings', async () => {
@@ -152,7 +152,7 @@ describe('/queue-result (the Enqueue action)', () => {
     const { twiml } = await invoke(queueResult, params);
     expect(verbNames(twiml)).toEqual([]);
     expect(twilio.messages.map((m) => m.to).sort()).toEqual([ANN.number, BOB.number]);
-    expect(twilio.messages[0]?.body).toBe('Missed call: JANE, BOSTON MA, waited 1m20s. Call back +16175550101');
+    expect(twilio.messages[0]?.body).toEqual(withCallBack('Missed call: JANE, BOSTON MA, waited 1m20s. Call back +16175550101'));
     expect(twilio.syncItems(MAPS.outcomes)?.get(jane.callSid)?.data).toMatchObject({ outcome: 'missed' });
 
     twilio.resetLog();
@@ -213,6 +213,6 @@ describe('/queue-result (the Enqueue action)', () => {
     const callSid = newCallSid();
     await invoke(queueResult, { CallSid: callSid, From: '+16175550177', QueueResult: 'hangup', QueueTime: '5' });
     expect(twilio.messages).toHaveLength(2);
-    expect(twilio.messages[0]?.body).toBe('Missed call: +16175550177, waited 5s. Call back +16175550177');
+    expect(twilio.messages[0]?.body).toEqual(withCallBack('Missed call: +16175550177, waited 5s. Call back +16175550177'));
   });
 });

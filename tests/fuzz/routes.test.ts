@@ -647,9 +647,10 @@ function smsProblems(c: Case, root: Verb, dequeued: readonly { url: string }[]):
     if (dequeued.length > 0) problems.push('a stranger moved a caller');
     return problems;
   }
-  // One reply; STATUS may add a second, the customer texts not yet answered.
+  // One reply; STATUS may add the customer texts not yet answered and the callbacks owed, one text each.
   const replies = messages.filter((m) => m.attrs.to === undefined);
-  if (replies.length > 2 || replies.slice(1).some((m) => !m.text.startsWith('Texts not answered: '))) problems.push('more than one reply to the sender');
+  const extra = replies.slice(1).map((m) => (m.text.startsWith('Texts not answered: ') ? 'texts' : m.text.startsWith('Callbacks owed ') ? 'callbacks' : 'other'));
+  if (extra.includes('other') || new Set(extra).size !== extra.length) problems.push('more than one reply to the sender');
   for (const m of messages) {
     const to = m.attrs.to;
     if (to !== undefined && (!MEMBER_NUMBERS.includes(to) || to === sender)) problems.push(`texts ${JSON.stringify(to)}, not another member`);

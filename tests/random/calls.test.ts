@@ -55,6 +55,10 @@ it(`${CALLS} random calls (seed ${SEED}) with faults off the notice path: each e
   expect(result.customers.forwardedToAMember).toBeGreaterThan(0);
   expect(result.customers.keptNotForwarded).toBeGreaterThan(0);
   expect(result.customers.answersReceived).toBeGreaterThan(0);
+  // … and if members called customers back, some reached, none two at once for one customer.
+  expect(result.figures.callbacks).toBeGreaterThan(0);
+  expect(result.figures.callbacksReached).toBeGreaterThan(0);
+  expect(result.figures.concurrentCallbacks).toBe(0);
 }, timeout);
 
 it(`${Math.ceil(CALLS / 2)} random calls (seed ${SEED + 1}) with faults everywhere: nothing reported twice, every answer valid`, async () => {

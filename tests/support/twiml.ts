@@ -25,3 +25,9 @@ export function find(verb: Verb, name: string): Verb {
 export function spoken(verb: Verb): string {
   return findAll(verb, 'Say').map((s) => s.text).join(' ');
 }
+
+/** A team notice about a caller owed a call back: `text`, then how to call them back from the team number (`CALL 0101`). */
+export function withCallBack(text: string): string {
+  const escaped = text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  return expect.stringMatching(new RegExp(`^${escaped}(: |\\. )CALL \\d{4}$`)) as string;
+}

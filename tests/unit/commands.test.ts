@@ -63,6 +63,7 @@ describe('parseCommand with custom keyword lists', () => {
     reply: ['ANSWER'],
     open: ['ATWORK'],
     closed: ['GONE'],
+    call: ['RING'],
   };
 
   it.each<[string, Command]>([

@@ -107,6 +107,8 @@ describe('readConfig with a complete, valid environment', () => {
       TEXT_AUTO_REPLY: ' "Thanks, we will text you back soon." ',
       OPEN_KEYWORDS: 'here',
       CLOSED_KEYWORDS: 'away,shut',
+      CALL_KEYWORDS: 'dial,ring',
+      MISSED_CALL_TEXT: 'Sorry we missed you. We will call you back.',
       GREETING: 'Hello from the front desk.',
       MAX_WAIT_SECONDS: '300',
       RING_SECONDS: '30',
@@ -126,7 +128,9 @@ describe('readConfig with a complete, valid environment', () => {
       reply: ['ANS'],
       open: ['HERE'],
       closed: ['AWAY', 'SHUT'],
+      call: ['DIAL', 'RING'],
     });
+    expect(config.missedCallText).toBe('Sorry we missed you. We will call you back.');
     expect(config.textForwardLimit).toBe(3);
     expect(config.textAutoReply).toBe('Thanks, we will text you back soon.');
     expect(config.prompts.greeting).toBe('Hello from the front desk.');

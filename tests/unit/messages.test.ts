@@ -27,6 +27,7 @@ const LONG_KEYWORDS: Keywords = {
   reply: ['ANSWERTEXTOF'],
   open: ['OPENTHELINES'],
   closed: ['CLOSETHELINE'],
+  call: ['CALLTHEMBACK'],
 };
 
 const KINDS = ['accept', 'voicemail', 'status', 'pause', 'resume', 'reply'] as const;

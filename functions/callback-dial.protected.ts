@@ -1,0 +1,44 @@
+/**
+ * /callback-dial — the member's key on the callback call. 1: dial the customer with the team number as caller ID
+ * (a Twilio number of the account is always an allowed callerId). Anything else or nothing: the attempt ends,
+ * the customer is freed for another member and the team is told.
+ */
+import { attemptDialing, attemptFailed, attemptOf, attemptQuery } from '../src/callback-step';
+import { defineStep, voiceResponse } from '../src/step';
+import { param } from '../src/webhook';
+
+export const handler = defineStep({
+  name: 'callback-dial',
+  run: async (step, event) => {
+    const response = voiceResponse();
+    const attempt = attemptOf(step, event);
+    if (attempt === undefined) {
+      response.say('Sorry, this call back cannot be made.');
+      response.hangup();
+      return response;
+    }
+    if (param(event, 'Digits') !== '1') {
+      await attemptFailed(step, attempt, 'did not press 1');
+      response.say('Not calling. Goodbye.');
+      response.hangup();
+      return response;
+    }
+    if (!(await attemptDialing(step, attempt))) {
+      response.say('This call back is no longer yours to make. Goodbye.');
+      response.hangup();
+      return response;
+    }
+    const dial = response.dial({
+      callerId: step.config.twilioNumber, timeout: step.config.ringSeconds,
+      action: step.url('/callback-result', attemptQuery(attempt)), method: 'POST',
+    });
+    dial.number(attempt.to);
+    return response;
+  },
+  fallback: () => {
+    const response = voiceResponse();
+    response.say('Sorry, this call back cannot be made right now.');
+    response.hangup();
+    return response;
+  },
+});
