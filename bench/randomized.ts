@@ -2,7 +2,7 @@
  * `npm run bench -- --full`: the simulator's randomized run (sim/profiles.ts, every profile, as `npm run simulate`
  * plays it) against the real built functions, its figures reported as targets: no caller lost, no double pull,
  * nobody told a caller is theirs who did not get it, no wrong notice, no answer Twilio would fail, no wait past
- * the maximum, and every function answering in under 8 s.
+ * the maximum, no two members calling one customer back at once, and every function answering in under 8 s.
  */
 import { failures, figuresTable, LONGEST_FUNCTION_LIMIT_MS, PROFILES, ProfileResult, RANDOM_RUN_MAX_WAIT_SECONDS, runProfile, startRandomRunWorld } from '../sim/profiles';
 import type { Figures } from '../sim/random-run';
@@ -28,7 +28,8 @@ export async function playRandomRun(root: string, calls: number, seed: number, p
 
 function describe(f: Figures): string {
   return `${f.calls} calls: lost ${f.callersLost}, double pulls ${f.doublePulls}, told theirs but not got ${f.toldTheirsNotGot}, wrong notices ${f.wrongNotices}, `
-    + `invalid answers ${f.invalidAnswers}, overlong waits ${f.overlongWaits}; longest function ${(f.longestFunctionMs / 1000).toFixed(1)} s`;
+    + `invalid answers ${f.invalidAnswers}, overlong waits ${f.overlongWaits}, two calling one customer back at once ${f.concurrentCallbacks}; `
+    + `longest function ${(f.longestFunctionMs / 1000).toFixed(1)} s`;
 }
 
 /** One target per profile: every figure zero and every function under the limit. */
@@ -36,7 +37,7 @@ export function randomRunTargets(results: readonly ProfileResult[]): TargetCheck
   return results.map((r) => {
     const wrong = failures(r.figures);
     return {
-      target: `Randomized run, profile ${r.profile}: callers lost, double pulls, wrong or missing notices, invalid answers, overlong waits; longest function`,
+      target: `Randomized run, profile ${r.profile}: callers lost, double pulls, wrong or missing notices, invalid answers, overlong waits, concurrent callbacks; longest function`,
       measured: describe(r.figures),
       threshold: `all 0; under ${LONGEST_FUNCTION_LIMIT_MS / 1000} s`,
       ok: wrong.length === 0 && r.figures.calls > 0,

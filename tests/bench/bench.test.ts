@@ -139,14 +139,15 @@ describe('command line', () => {
   });
 
   it('the randomized run\'s figures are targets: all zero and every function under 8 s, or the target is missed', () => {
-    const figures = { calls: 500, outcomes: { connected: 300 }, callersLost: 0, doublePulls: 0, toldTheirsNotGot: 0, wrongNotices: 0, invalidAnswers: 0, overlongWaits: 0, longestFunctionMs: 900 };
+    const figures = { calls: 500, outcomes: { connected: 300 }, callersLost: 0, doublePulls: 0, toldTheirsNotGot: 0, wrongNotices: 0, invalidAnswers: 0, overlongWaits: 0, longestFunctionMs: 900, callbacks: 40, callbacksReached: 20, concurrentCallbacks: 0 };
     const result = (profile: ProfileResult['profile'], f: Partial<typeof figures>): ProfileResult => ({ profile, figures: { ...figures, ...f }, runs: [], realSeconds: 1 });
-    const [clean, lost, slow, empty] = randomRunTargets([result('current', {}), result('random', { callersLost: 1 }), result('worst', { longestFunctionMs: 8000 }), result('worst', { calls: 0 })]);
+    const [clean, lost, slow, empty, twoCallers] = randomRunTargets([result('current', {}), result('random', { callersLost: 1 }), result('worst', { longestFunctionMs: 8000 }), result('worst', { calls: 0 }), result('current', { concurrentCallbacks: 1 })]);
     expect(clean).toMatchObject({ ok: true, threshold: 'all 0; under 8 s' });
     expect(clean?.measured).toMatch(/^500 calls: lost 0, double pulls 0, .* longest function 0\.9 s$/);
     expect(lost).toMatchObject({ ok: false, note: 'callers lost: 1' });
     expect(slow?.ok).toBe(false);
     expect(empty?.ok).toBe(false);
+    expect(twoCallers).toMatchObject({ ok: false, note: 'members calling one customer back at the same time: 1' });
   });
 
   it('measures every route once at each team size 1, 5, 20 and queue length 1, 100, 1000', () => {
