@@ -163,3 +163,14 @@ export interface CallerScript {
   /** What the caller does when asked for a voicemail (default: speaks 8 s, then falls silent). */
   voicemail?: VoicemailBehaviour;
 }
+
+/**
+ * A phone Pull Phone rings that is not a member's (a customer called back): it answers, or not, as a member's phone
+ * does, and keeps each ring with the caller ID it showed (`legs`).
+ */
+export class CalledPhone extends MemberPhone {
+  /** Pick up after `afterSeconds` and talk `talkSeconds`, then hang up. */
+  picksUp(afterSeconds = 5, talkSeconds = 30): this {
+    return this.whenRinging(() => ({ kind: 'answer', afterSeconds, talkSeconds }));
+  }
+}

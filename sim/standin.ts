@@ -76,6 +76,24 @@ export interface MessagingServiceState {
 export type DequeueListener = (callSid: string, url: string, method: string) => void;
 /** Told of every text the API accepted, as the phone network would deliver it. */
 export type MessageListener = (message: SentMessage) => void;
+
+/** An outbound call made with POST Calls.json, as Twilio accepted it: the voice side (the simulator) plays it out. */
+export interface CreatedCall {
+  sid: string;
+  to: string;
+  from: string;
+  url: string;
+  method: string;
+  statusCallback: string | undefined;
+  statusCallbackMethod: string;
+  /** StatusCallbackEvent, sent as repeated names; `completed` alone when none is given (Calls create docs). */
+  statusCallbackEvents: string[];
+  /** Seconds to ring before no-answer: 60 by default, at most 600 (Calls create docs). */
+  timeout: number;
+  /** Virtual (stand-in clock) milliseconds when Twilio accepted the call. */
+  at: number;
+}
+export type CallListener = (call: CreatedCall) => void;
 /** Decide a fault for a request, or undefined to answer normally. */
 export type FaultInjector = (request: { method: string; host: string; path: string }) => Fault | undefined;
 /** Check a request against a contract; return a reason to refuse it with 422, as a mock of the spec would. */
@@ -89,6 +107,8 @@ const MAX_PAGE_SYNC = 100;
 export class TwilioStandIn {
   readonly requests: RecordedRequest[] = [];
   readonly messages: SentMessage[] = [];
+  /** Outbound calls created over REST, in the order Twilio accepted them. */
+  readonly createdCalls: CreatedCall[] = [];
   readonly queues = new Map<string, Queue>();
   /** Numbers that texted STOP: sending to them fails with 21610, as on Twilio. */
   readonly optedOut = new Set<string>();
@@ -115,6 +135,8 @@ export class TwilioStandIn {
   validator: RequestValidator | undefined;
   onDequeue: DequeueListener | undefined;
   onMessage: MessageListener | undefined;
+  /** Told of every outbound call the API accepted (the simulator rings the callee). */
+  onCall: CallListener | undefined;
   /** When a call began (the voice side knows its calls); undefined for a call Twilio does not know. */
   callStart: ((callSid: string) => number | undefined) | undefined;
   readonly now: () => number;
@@ -170,6 +192,7 @@ export class TwilioStandIn {
   resetLog(): void {
     this.requests.length = 0;
     this.messages.length = 0;
+    this.createdCalls.length = 0;
   }
 
   /** Wire the account's number (and keep it wired across reset), as `npm run setup` does. */
@@ -214,6 +237,7 @@ export class TwilioStandIn {
     this.validator = undefined;
     this.onDequeue = undefined;
     this.onMessage = undefined;
+    this.onCall = undefined;
     this.callStart = undefined;
     this.latencyMs = this.options.latencyMs ?? 0;
   }
@@ -354,19 +378,20 @@ export class TwilioStandIn {
       return;
     }
     try {
-      const [status, payload] = this.route(method, host, path, params);
+      const [status, payload] = this.route(method, host, path, params, body);
       reply(status, payload);
     } catch (error) {
       reply(500, twilioError(500, 20500, error instanceof Error ? error.message : 'stand-in error'));
     }
   }
 
-  private route(method: string, host: string, path: string, p: Record<string, string>): [number, unknown] {
+  private route(method: string, host: string, path: string, p: Record<string, string>, body: string): [number, unknown] {
     const account = this.options.accountSid;
     const api = `/2010-04-01/Accounts/${account}`;
     let m: RegExpExecArray | null;
     if (host === 'api.twilio.com') {
       if (method === 'POST' && path === `${api}/Messages.json`) return this.createMessage(p);
+      if (method === 'POST' && path === `${api}/Calls.json`) return this.createCall(p, new URLSearchParams(body));
       if (method === 'GET' && path === `${api}/Queues.json`) {
         const queues = [...this.queues.values()].slice(0, pageSize(p, MAX_PAGE_2010)).map((q) => this.queueJson(q));
         return [200, page2010('queues', `${api}/Queues.json`, queues, p)];
@@ -488,6 +513,35 @@ export class TwilioStandIn {
     };
   }
   // ---- End of account settings. ----
+
+  /**
+   * POST Calls.json. To must be a phone number (21211); From a number of the account (21210: "not a Twilio number or
+   * not a verified caller ID"); Url or Twiml is needed (21205). Twiml is not played here: Pull Phone always sends Url.
+   */
+  private createCall(p: Record<string, string>, form: URLSearchParams): [number, unknown] {
+    const to = p.To ?? '';
+    if (!/^\+[1-9]\d{7,14}$/.test(to)) return [400, twilioError(400, 21211, "The 'To' number is not a valid phone number.")];
+    const from = p.From ?? '';
+    if (![...this.numbers.values()].some((n) => n.phone_number === from)) {
+      return [400, twilioError(400, 21210, 'The source phone number provided, From, is not yet verified for your account.')];
+    }
+    if (p.Url === undefined || p.Url === '') return [400, twilioError(400, 21205, 'Url parameter is required.')];
+    // Repeated names (twilio-node sends arrays that way); a space-separated value is read the same way.
+    const events = form.getAll('StatusCallbackEvent').flatMap((e) => e.split(/\s+/)).filter((e) => e !== '');
+    const timeout = p.Timeout === undefined ? 60 : Math.min(600, Math.max(1, Number(p.Timeout)));
+    const call: CreatedCall = {
+      sid: this.sid('CA'), to, from, url: p.Url, method: p.Method ?? 'POST',
+      statusCallback: p.StatusCallback, statusCallbackMethod: p.StatusCallbackMethod ?? 'POST',
+      statusCallbackEvents: events.length === 0 ? ['completed'] : events, timeout, at: this.now(),
+    };
+    this.createdCalls.push(call);
+    this.callStatus.set(call.sid, 'queued');
+    this.onCall?.(call);
+    return [201, {
+      sid: call.sid, account_sid: this.options.accountSid, to, from, status: 'queued', direction: 'outbound-api',
+      api_version: '2010-04-01', uri: `/2010-04-01/Accounts/${this.options.accountSid}/Calls/${call.sid}.json`,
+    }];
+  }
 
   private createMessage(p: Record<string, string>): [number, unknown] {
     const to = p.To ?? '';

@@ -32,7 +32,7 @@ export async function dial(sim: Simulator, call: SimCall, verb: Verb, docUrl: st
   const answering: Answering = member === undefined ? { kind: 'no-answer' } : member.ring({ callerId, at: sim.now(), previousRings: member.legs.length });
   member?.legs.push(legRecord);
   sim.emit(call, 'caller', 'heard', '(ringing)');
-  sim.emit(call, who, 'dial', `${who}'s phone rings (${callerId === call.script.from ? 'showing the caller\'s number' : 'showing our number'})`);
+  sim.emit(call, who, 'dial', `${who}'s phone rings (${callerId === sim.options.twilioNumber ? 'showing our number' : 'showing the caller\'s number'})`);
 
   let status: string;
   let bridged = false;

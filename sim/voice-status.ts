@@ -29,6 +29,11 @@ export async function callEndsDuringVerb(sim: Simulator, call: SimCall): Promise
 }
 
 async function sendStatus(sim: Simulator, call: SimCall): Promise<void> {
+  // A call Twilio placed over REST has its own StatusCallback and final status (voice-outbound.ts).
+  if (call.outbound !== undefined) {
+    await call.outbound.completed();
+    return;
+  }
   sim.twilio.callStatus.set(call.callSid, 'completed');
   const path = sim.options.statusCallbackPath;
   if (path === undefined || call.statusSent) return;

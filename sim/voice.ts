@@ -11,7 +11,8 @@
  * This file holds the call loop, the verbs that run anywhere (Say, Play, Pause, Gather, Redirect, Hangup),
  * webhooks and bookkeeping. What Twilio does for each kind of work lives beside its variants:
  * voice-queue.ts (Enqueue, dequeues), voice-dial.ts (Dial, screening), voice-record.ts (Record, its callbacks),
- * voice-messages.ts (texts), voice-status.ts (the call status callback).
+ * voice-messages.ts (texts), voice-status.ts (the call status callback), voice-outbound.ts (calls the functions
+ * create over REST: ringing the callee, progress callbacks).
  */
 import { Agent, request as httpRequest } from 'node:http';
 import twilio from 'twilio';
@@ -27,6 +28,8 @@ import { dial } from './voice-dial';
 import { record } from './voice-record';
 import { send, sendText } from './voice-messages';
 import { callEnded } from './voice-status';
+import { placeCall } from './voice-outbound';
+import type { OutboundCall } from './voice-outbound';
 import { SIM_TIME_HEADER } from './virtual-time.cjs';
 import { parseTwiml, twimlProblems, TwimlContext, Verb } from './twiml';
 
@@ -207,6 +210,11 @@ export class SimCall {
   endedAfterQueueKey = false;
   /** The number's status callback has been requested (V2 decides when). */
   statusSent = false;
+  /**
+   * A call Twilio placed over REST (voice-outbound.ts): its own From and To, Direction outbound-api, and its own
+   * status callback in place of the number's. Undefined for a call that came in to the number.
+   */
+  outbound: { from: string; to: string; completed: () => Promise<void> } | undefined;
   private ended: (() => void) | undefined;
   readonly done: Promise<void>;
 
@@ -256,6 +264,8 @@ interface HttpAnswer {
 
 export class Simulator {
   readonly calls: SimCall[] = [];
+  /** Calls the functions created over REST (POST Calls.json), in order: what rang, what happened on each. */
+  readonly outbound: OutboundCall[] = [];
   readonly phones = new Map<string, Phone>();
   readonly events: SimEvent[] = [];
   readonly violations: Violation[] = [];
@@ -279,6 +289,7 @@ export class Simulator {
     this.prng = new Prng(options.seed ?? 1);
     this.origin = new URL(options.functionsUrl).origin;
     this.twilio.onDequeue = (callSid, url, method) => { dequeued(this, callSid, url, method); };
+    this.twilio.onCall = (created) => { placeCall(this, created); };
     this.twilio.concurrentDequeues = this.variants.concurrentDequeues;
     // A REST request is real work, as a webhook is: virtual time stands still while Twilio works on it.
     this.twilio.onRequest = (answered) => { void this.clock.track(() => answered); };
@@ -351,6 +362,7 @@ export class Simulator {
     this.agent.destroy();
     this.twilio.onDequeue = undefined;
     this.twilio.onMessage = undefined;
+    this.twilio.onCall = undefined;
     this.twilio.slowRequests = undefined;
     this.twilio.onRequest = undefined;
     this.twilio.sleep = undefined;
@@ -644,6 +656,13 @@ export class Simulator {
   // --- bookkeeping ---
 
   callParams(call: SimCall, status: string): Record<string, string> {
+    const out = call.outbound;
+    if (out !== undefined) {
+      return {
+        AccountSid: this.options.accountSid, ApiVersion: API_VERSION, CallSid: call.callSid, CallStatus: status, Direction: 'outbound-api',
+        From: out.from, To: out.to, Caller: out.from, Called: out.to,
+      };
+    }
     const s = call.script;
     return {
       AccountSid: this.options.accountSid, ApiVersion: API_VERSION, CallSid: call.callSid, CallStatus: status, Direction: 'inbound',
