@@ -46,7 +46,7 @@ export interface Figures {
   outcomes: Record<string, number>;
   /** Calls that ended with no outcome, or not connected and not reported to every member. */
   callersLost: number;
-  /** Calls dequeued or rung more than once. */
+  /** Calls dequeued or rung more than once (a member rung twice by ring-all escalation for one caller included). */
   doublePulls: number;
   /** "Calling you now" texts to a member whose phone was then not rung for that caller. */
   toldTheirsNotGot: number;
@@ -285,6 +285,12 @@ function check(scene: Scene, calls: SimCall[], options: RandomRunOptions): Probl
     }
     if (call.dequeues > 1) problems.push({ ...label, figure: 'double-pull', problem: `dequeued ${call.dequeues} times` });
     if (call.dials.length > 1) problems.push({ ...label, figure: 'double-pull', problem: `rang ${call.dials.length} members` });
+    // Ring-all escalation rings each member at most once per caller, however many hold loops the caller waits.
+    const rung = sim.outbound.filter((o) => new URL(o.created.url).searchParams.get('caller') === call.callSid).map((o) => o.who);
+    for (const who of new Set(rung)) {
+      const times = rung.filter((w) => w === who).length;
+      if (times > 1) problems.push({ ...label, figure: 'double-pull', problem: `ring-all rang ${who} ${times} times for this caller` });
+    }
     const waited = call.queueSeconds();
     if (waited !== undefined && waited > options.maxWaitSeconds + loop) {
       problems.push({ ...label, figure: 'overlong-wait', problem: `waited ${waited} s in the queue, past the maximum wait (${options.maxWaitSeconds} s) plus one hold loop (${loop} s)` });
