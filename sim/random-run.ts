@@ -67,6 +67,9 @@ export interface Tallies {
   textsToTeam: number;
   webhooks: number;
   dequeues: number;
+  /** Ring-all escalation: calls placed to members' mobiles, and callers connected through one. */
+  ringAllCalls: number;
+  ringAllConnections: number;
   faults: Record<string, number>;
   longestQueueSeconds: number;
   longestHoldLoopSeconds: number;
@@ -155,6 +158,8 @@ export async function randomRun(world: World, options: RandomRunOptions): Promis
     textsToTeam: scene.members.reduce((n, m) => n + m.texts.length, 0),
     webhooks: sim.webhooks.length,
     dequeues: calls.reduce((n, c) => n + c.dequeues, 0),
+    ringAllCalls: sim.outbound.filter((o) => new URL(o.created.url).pathname === '/ring-answer').length,
+    ringAllConnections: [...sim.conferences.values()].filter((room) => room.joined.includes('caller') && room.joined.length > 1).length,
     faults: faultCounts,
     longestQueueSeconds: Math.max(0, ...calls.map((c) => c.queueSeconds() ?? 0)),
     longestHoldLoopSeconds: longestHoldLoop(calls),
