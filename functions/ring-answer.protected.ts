@@ -64,7 +64,7 @@ async function prompt(step: Step, callerSid: string, member: Member, queueSid: s
 }
 
 async function take(step: Step, callerSid: string, member: Member, queueParam: string | undefined, ownCall: string | undefined): Promise<VoiceResponse> {
-  const url = step.url('/ring-join');
+  const url = step.url('/ring-join', { member: member.number });
   const pull: PullRecord = { member: member.name, memberNumber: member.number, action: 'accept', url };
   // Round 1: the claim (first wins, against every other member and every SMS pull), the caller's details for the
   // team's text, the other ring calls, who paused, and the queue when the URL did not carry it.
@@ -94,14 +94,10 @@ async function take(step: Step, callerSid: string, member: Member, queueParam: s
     logInfo(step.name, `caller ${caller.reference} had left before ${member.name}'s ring answer`);
     return goodbye(ringWords.gone);
   }
-  // Round 3: the outcome, and the team told who took the caller (those who were rung, the taker aside).
+  // Round 3: the team told who took the caller (those who were rung, the taker aside). The outcome is settled by
+  // /ring-join when the caller arrives.
   const others = teamInTurn(membersToRing(step.config.members, paused), callerSid).filter((m) => m.number !== member.number);
-  await Promise.all([
-    step.store.claimOutcome(callerSid, { outcome: 'connected', member: member.name }).catch(() => {
-      logError(step.name, `caller ${caller.reference}: the connected outcome could not be recorded`);
-    }),
-    textMembers(step, others, takenText(member, caller), `caller ${caller.reference}`),
-  ]);
+  await textMembers(step, others, takenText(member, caller), `caller ${caller.reference}`);
   logInfo(step.name, `caller ${caller.reference} taken by a ring-all answer${moved === 'unsure' ? ' (dequeue unconfirmed)' : ''}`);
   return conferenceTwiml(conferenceName(callerSid), moved === 'unsure' ? ringWords.unsure : ringWords.connecting);
 }
@@ -111,7 +107,8 @@ async function dequeue(step: Step, queueSid: string, callSid: string, url: strin
   const result = await pullCaller(step.client, queueSid, callSid, url);
   if (result !== 'unknown') return result;
   const where = await whereIs(step.client, queueSid, callSid);
-  if (where === 'moved') return 'pulled';
+  // 'moved' (out of the queue, still on the line) is not proof: a caller who pressed 1 for voicemail meanwhile looks
+  // the same. The member is told it may take a moment; the caller's arrival at /ring-join is the proof.
   if (where === 'gone') return 'gone';
   // Unlike an SMS pull, the member cannot send it again: they wait in the conference, and a caller the dequeue
   // never moved still reaches voicemail at the wait limit.

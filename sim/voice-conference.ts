@@ -11,6 +11,8 @@ import { Verb } from './twiml';
 
 /** How often a participant notices the room ended (virtual seconds): well under anything a person notices. */
 const TICK_SECONDS = 1;
+/** A person alone in a room, with nobody joining, hangs up after this long (no person waits in silence for ever). */
+export const ALONE_PATIENCE_SECONDS = 60;
 
 interface Participant {
   who: string;
@@ -53,6 +55,7 @@ export async function conference(
   room.joined.push(who);
   sim.emit(call, who, 'dial', `joins conference ${name}${room.participants.length > 1 ? ` with ${room.participants.filter((p) => p !== me).map((p) => p.who).join(', ')}` : ' (alone)'}`);
 
+  const joinedAt = sim.now();
   const met = new Set<string>();
   let together: number | undefined;
   let hungUp = false;
@@ -62,6 +65,10 @@ export async function conference(
     if (others.length > 0 && together === undefined) {
       together = sim.now();
       sim.emit(call, who, 'heard', `(connected to ${others.map((o) => o.who).join(', ')})`);
+    }
+    if (together === undefined && sim.now() - joinedAt >= ALONE_PATIENCE_SECONDS * 1000) {
+      sim.emit(call, who, 'hangup', `${who} hangs up after ${ALONE_PATIENCE_SECONDS} s alone in conference ${name}`);
+      leg.hangUp();
     }
     if (together !== undefined && talkSeconds !== undefined && sim.now() - together >= talkSeconds * 1000) {
       sim.emit(call, who, 'hangup', `${who} hangs up after talking ${talkSeconds} s`);

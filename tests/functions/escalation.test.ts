@@ -4,6 +4,8 @@ import { handler as ringTeam } from '../../functions/ring-team.protected';
 import { handler as ringAnswer } from '../../functions/ring-answer.protected';
 import { handler as ringJoin } from '../../functions/ring-join.protected';
 import { handler as smsReply } from '../../functions/sms-reply.protected';
+import { handler as callStatus } from '../../functions/call-status.protected';
+import { MAPS } from '../../src/store';
 import { sequentialRounds, TwilioStandIn } from '../../sim/standin';
 import { arrive, Arrival, sms } from '../support/calls';
 import { ANN, BOB, CARA, ENV, invoke, newCallSid, startTwilio, TWILIO_NUMBER, url } from '../support/harness';
@@ -121,15 +123,21 @@ describe('/ring-answer and /ring-join', () => {
     expect(room.text).toBe(`pull-${caller.callSid}`);
     expect(room.attrs).toMatchObject({ startConferenceOnEnter: 'true', endConferenceOnExit: 'true', beep: 'false' });
     const dequeue = twilio.requests.find((r) => r.method === 'POST' && r.path.includes('/Members/'));
-    expect(dequeue?.params.Url).toBe(url('/ring-join'));
+    expect(dequeue?.params.Url).toBe(`${url('/ring-join')}?member=%2B15551230001`);
     expect(twilio.callUpdates.map((u) => [u.sid, u.status])).toEqual([[bobCall, 'completed']]);
     expect(twilio.messages.map((m) => [m.to, m.body])).toEqual([[BOB.number, `Ann took the call from JANE (${caller.reference}).`]]);
     expect(sequentialRounds(twilio.requests)).toBeLessThanOrEqual(3);
 
-    // The caller's side joins the same room.
-    const joined = await invoke(ringJoin, { CallSid: caller.callSid, From: caller.from }, ON);
+    // The caller's side joins the same room, and only then is the call settled as connected: hanging up after
+    // talking is no missed call.
+    expect(twilio.syncItems(MAPS.outcomes)?.get(caller.callSid)).toBeUndefined();
+    const joined = await invoke(ringJoin, { CallSid: caller.callSid, From: caller.from, member: ANN.number }, ON);
     expect(verbNames(joined.twiml)).toEqual(['Say', 'Dial']);
     expect(find(joined.twiml, 'Conference').text).toBe(`pull-${caller.callSid}`);
+    expect(twilio.syncItems(MAPS.outcomes)?.get(caller.callSid)?.data).toMatchObject({ outcome: 'connected', member: 'Ann' });
+    twilio.resetLog();
+    await invoke(callStatus, { CallSid: caller.callSid, From: caller.from, CallStatus: 'completed' }, ON);
+    expect(twilio.messages).toEqual([]);
 
     // Bob pressed 1 a moment later; an SMS pull after that is too late too.
     twilio.resetLog();
