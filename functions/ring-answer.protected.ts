@@ -81,7 +81,7 @@ async function take(step: Step, callerSid: string, member: Member, queueParam: s
   if (claim === undefined) return goodbye(ringWords.unknown);
   // The same member's own earlier press (a repeated request) holds the claim: they go to the conference again.
   const mine = !claim.won && claim.by?.memberNumber === member.number && claim.by.url === url;
-  if (mine) return conferenceTwiml(conferenceName(callerSid), ringWords.connecting);
+  if (mine) return conferenceTwiml(conferenceName(callerSid));
   if (!claim.won) return goodbye(ringWords.takenBy(claim.by?.member ?? 'Another member', claim.by?.memberNumber === member.number));
   step.reached.add('claimed');
 
@@ -99,7 +99,7 @@ async function take(step: Step, callerSid: string, member: Member, queueParam: s
   const others = teamInTurn(membersToRing(step.config.members, paused), callerSid).filter((m) => m.number !== member.number);
   await textMembers(step, others, takenText(member, caller), `caller ${caller.reference}`);
   logInfo(step.name, `caller ${caller.reference} taken by a ring-all answer${moved === 'unsure' ? ' (dequeue unconfirmed)' : ''}`);
-  return conferenceTwiml(conferenceName(callerSid), moved === 'unsure' ? ringWords.unsure : ringWords.connecting);
+  return conferenceTwiml(conferenceName(callerSid), moved === 'unsure' ? ringWords.unsure : undefined);
 }
 
 /** As the SMS pull does it: a time-out is checked, never retried (a second dequeue could land beside the first). */

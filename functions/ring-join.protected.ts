@@ -26,11 +26,11 @@ export const handler = defineStep({
     // First wins, as every outcome: a callback asked for in the same moment keeps its report, and the caller talks.
     await within(step, 'connected outcome', SYNC_READ_MS,
       step.store.claimOutcome(callSid, { outcome: 'connected', ...(member === undefined ? {} : { member: member.name }) }), false);
-    return conferenceTwiml(conferenceName(callSid), 'Connecting you now.');
+    return conferenceTwiml(conferenceName(callSid));
   },
   // The member is in the conference or on the way: the caller joins them even when the step failed.
   fallback: (url, event) => {
     const callSid = sidParam(event, 'CallSid', 'CA');
-    return callSid === undefined ? apologiseToVoicemail(url, DEFAULT_PROMPTS.unavailable) : conferenceTwiml(conferenceName(callSid), 'Connecting you now.');
+    return callSid === undefined ? apologiseToVoicemail(url, DEFAULT_PROMPTS.unavailable) : conferenceTwiml(conferenceName(callSid));
   },
 });

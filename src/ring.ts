@@ -38,14 +38,13 @@ type CallerInfo = Pick<Caller, 'name' | 'number' | 'place' | 'reference'>;
 export const ringWords = {
   prompt: (caller: CallerInfo): string => {
     const place = caller.place === '' ? '' : ` from ${caller.place}`;
-    return `Pull Phone: ${describeCaller(caller)}${place} is still waiting, reference ${spell(caller.reference)}. Press ${RING_ACCEPT_KEY} to take the call.`;
+    return `Pull Phone: ${describeCaller(caller)}${place} is still waiting, reference ${spell(caller.reference)}. Press ${RING_ACCEPT_KEY} to be connected at once.`;
   },
   noKey: 'No key pressed; the caller stays in the queue. Goodbye.',
   otherKey: 'OK, the caller stays in the queue. Goodbye.',
   takenBy: (who: string, self: boolean): string => (self ? 'You have already taken this caller. Goodbye.' : `Thank you. ${who} has already taken this caller. Goodbye.`),
   gone: 'Sorry, the caller is no longer waiting. Goodbye.',
   unknown: 'Sorry, this call cannot be connected right now. Goodbye.',
-  connecting: 'Connecting you now.',
   unsure: 'Twilio is slow to confirm. Stay on the line: the caller should join in a moment.',
 };
 

@@ -66,7 +66,7 @@ describe('nobody has pulled the caller by RING_TEAM_AFTER_SECONDS', () => {
     expect(ringCalls(scene.sim, bob)).toHaveLength(1);
     expect(ringCalls(scene.sim, cara)).toHaveLength(0);
     expect(ann.legs[0]?.callerId).toBe(TEST_TWILIO_NUMBER);
-    expect(ann.legs[0]?.heard.join(' ')).toContain(`Pull Phone: +16175550101 from Boston MA US is still waiting, reference ${call.reference.split('').join(' ')}. Press 1 to take the call.`);
+    expect(ann.legs[0]?.heard.join(' ')).toContain(`Pull Phone: +16175550101 from Boston MA US is still waiting, reference ${call.reference.split('').join(' ')}. Press 1 to be connected at once.`);
     expect(ann.legs[0]?.bridged).toBe(true);
     // Bob's phone stopped ringing when Ann took the caller (long before its 20 s ring time), and he is told.
     const bobs = ringCalls(scene.sim, bob)[0];

@@ -109,7 +109,7 @@ describe('/ring-answer and /ring-join', () => {
     const { twiml } = await invoke(ringAnswer, ringParams(caller, ANN, annCall), ON);
     expect(verbNames(twiml)).toEqual(['Gather', 'Say', 'Hangup']);
     expect(find(twiml, 'Gather').attrs).toMatchObject({ numDigits: '1', timeout: '8' });
-    expect(spoken(twiml)).toContain(`Pull Phone: JANE is still waiting, reference ${caller.reference.split('').join(' ')}. Press 1 to take the call.`);
+    expect(spoken(twiml)).toContain(`Pull Phone: JANE is still waiting, reference ${caller.reference.split('').join(' ')}. Press 1 to be connected at once.`);
   });
 
   it('1: the caller is dequeued to /ring-join, the other phone stops, the team is told, the member joins the caller\'s conference; the next 1 hears who took it', async () => {
@@ -118,7 +118,8 @@ describe('/ring-answer and /ring-join', () => {
     twilio.latencyMs = 150;
     const { twiml } = await invoke(ringAnswer, ringParams(caller, ANN, annCall, '1'), ON);
     twilio.latencyMs = 0;
-    expect(verbNames(twiml)).toEqual(['Say', 'Dial']);
+    // Straight into the room: nothing said on the way in, where a hang-up would leave the caller alone.
+    expect(verbNames(twiml)).toEqual(['Dial']);
     const room = find(twiml, 'Conference');
     expect(room.text).toBe(`pull-${caller.callSid}`);
     expect(room.attrs).toMatchObject({ startConferenceOnEnter: 'true', endConferenceOnExit: 'true', beep: 'false' });
@@ -132,7 +133,7 @@ describe('/ring-answer and /ring-join', () => {
     // talking is no missed call.
     expect(twilio.syncItems(MAPS.outcomes)?.get(caller.callSid)).toBeUndefined();
     const joined = await invoke(ringJoin, { CallSid: caller.callSid, From: caller.from, member: ANN.number }, ON);
-    expect(verbNames(joined.twiml)).toEqual(['Say', 'Dial']);
+    expect(verbNames(joined.twiml)).toEqual(['Dial']);
     expect(find(joined.twiml, 'Conference').text).toBe(`pull-${caller.callSid}`);
     expect(twilio.syncItems(MAPS.outcomes)?.get(caller.callSid)?.data).toMatchObject({ outcome: 'connected', member: 'Ann' });
     twilio.resetLog();

@@ -46,7 +46,7 @@ describe('who is rung', () => {
 describe('what a rung member hears', () => {
   it('who is waiting, from where, the reference digit by digit, and the key', () => {
     expect(ringWords.prompt({ name: 'JANE', number: '+16175550101', place: 'Boston MA', reference: '0101' }))
-      .toBe('Pull Phone: JANE from Boston MA is still waiting, reference 0 1 0 1. Press 1 to take the call.');
+      .toBe('Pull Phone: JANE from Boston MA is still waiting, reference 0 1 0 1. Press 1 to be connected at once.');
     expect(ringWords.prompt({ number: '+16175550101', place: '', reference: '0101' })).toMatch(/^Pull Phone: \+16175550101 is still waiting/);
   });
 
