@@ -20,8 +20,10 @@ import { BenchReport, HoldFigures, LoadRow, OutcomeRow, renderReport, renderRout
 import { Simulated, simulateOutcomes, Throughput, TimeToKnow } from './simulated';
 import { runInWorkers, serveAsWorker, Task } from './workers';
 import { World } from './world';
-import { renderCost } from './cost';
+import { PRICED_TEXT_ROUTES, renderCost, renderCustomerTextCost } from './cost';
 import { PRICES, PRICES_AS_OF } from './prices';
+import { playRandomRun, RANDOM_RUN_CALLS, RANDOM_RUN_SEED, randomRunTargets, renderRandomRun } from './randomized';
+import type { ProfileResult } from '../sim/profiles';
 
 export const TEAM_SIZES = [1, 5, 20] as const;
 export const QUEUE_LENGTHS = [1, 100, 1000] as const;
@@ -37,8 +39,10 @@ export interface Options {
   /** Cells each process measures at once. */
   concurrency: number;
   loadRuns: number;
-  /** The long version: more repetitions, a 10-minute hold and the random profile run of whole calls. */
+  /** The long version: more repetitions, lookups simulated at every team size, and the randomized run of whole calls. */
   full: boolean;
+  /** Calls a profile of the randomized run plays (--full only). */
+  calls: number;
   out: string;
   /** Measure only the routes whose name contains this, print their table and stop. */
   only: string | undefined;
@@ -48,7 +52,7 @@ export interface Options {
   worker: boolean;
 }
 
-const USAGE = 'options: --full, --latency ms, --reps n, --processes n, --concurrency n, --load-runs n, --out dir, --only route, --sps n (segments/s per number), --senders n';
+const USAGE = 'options: --full, --calls n (randomized calls a profile, with --full), --latency ms, --reps n, --processes n, --concurrency n, --load-runs n, --out dir, --only route, --sps n (segments/s per number), --senders n';
 
 /** The quick default keeps `npm run bench` under a minute on 2 cores; --full is the long, steadier version. */
 const QUICK = { reps: 3, loadRuns: 5 };
@@ -63,6 +67,7 @@ export function parseArgs(argv: readonly string[], cpuCount = cpus().length): Op
       allowPositionals: false,
       options: {
         full: { type: 'boolean', default: false },
+        calls: { type: 'string' },
         worker: { type: 'boolean', default: false },
         latency: { type: 'string' }, reps: { type: 'string' }, processes: { type: 'string' }, concurrency: { type: 'string' },
         'load-runs': { type: 'string' }, out: { type: 'string' }, only: { type: 'string' }, sps: { type: 'string' }, senders: { type: 'string' },
@@ -85,13 +90,15 @@ export function parseArgs(argv: readonly string[], cpuCount = cpus().length): Op
     concurrency: count('concurrency', values.concurrency, 4),
     loadRuns: count('load-runs', values['load-runs'], preset.loadRuns),
     full: values.full,
+    calls: count('calls', values.calls, RANDOM_RUN_CALLS),
     out: values.out ?? 'bench-results',
     only: values.only,
     segmentsPerSecond: count('sps', values.sps, 1),
     senders: count('senders', values.senders, 1),
     worker: values.worker,
   };
-  if (options.reps < 1 || options.processes < 1 || options.concurrency < 1 || options.loadRuns < 1 || options.senders < 1 || options.segmentsPerSecond <= 0) {
+  if (values.calls !== undefined && !options.full) throw new Error(`bench: --calls sets the randomized run, which only --full plays (${USAGE})`);
+  if (options.reps < 1 || options.calls < 1 || options.processes < 1 || options.concurrency < 1 || options.loadRuns < 1 || options.senders < 1 || options.segmentsPerSecond <= 0) {
     throw new Error('bench: --reps, --processes, --concurrency, --load-runs and --senders must be at least 1, --sps above 0');
   }
   return options;
@@ -226,10 +233,11 @@ export function checkTargets(
  */
 export function tasksFor(options: Pick<Options, 'reps' | 'only'> & { full?: boolean }): Task[] {
   // Rounds must not grow with team or queue: the quick run checks the smallest and largest of each, --full all nine.
-  const teams: readonly number[] = options.full === false ? [1, 20] : TEAM_SIZES;
+  // The routes a customer text costs (PRICED_TEXT_ROUTES) run at every team size: the cost table has a column each.
+  const teams = (route: string): readonly number[] => (options.full === false && !PRICED_TEXT_ROUTES.includes(route) ? [1, 20] : TEAM_SIZES);
   const queues: readonly number[] = options.full === false ? [1, 1000] : QUEUE_LENGTHS;
   const tasks = ROUTES.filter((r) => options.only === undefined || r.route.includes(options.only))
-    .flatMap((r) => teams.flatMap((team) => queues.map((queue): Task => ({ route: r.route, team, queue, reps: options.reps }))));
+    .flatMap((r) => teams(r.route).flatMap((team) => queues.map((queue): Task => ({ route: r.route, team, queue, reps: options.reps }))));
   let seed = 2024;
   const random = (): number => {
     seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
@@ -353,6 +361,16 @@ async function main(): Promise<void> {
   const musicSeconds = wavDurationSeconds(readFileSync(join(root, 'assets', 'hold-music.wav')));
   const hold: HoldFigures = { musicSeconds, invocationsPerMinute: 60 / musicSeconds, ...(simulatedHold === undefined ? {} : { simulated: simulatedHold }) };
   const targets = checkTargets(routes, outcomes, hold, load, told, throughput);
+  // --full: the randomized run of whole calls, its zero figures as targets.
+  let randomized: ProfileResult[] = [];
+  if (options.full) {
+    try {
+      randomized = await playRandomRun(root, options.calls, RANDOM_RUN_SEED, print);
+      targets.push(...randomRunTargets(randomized));
+    } catch (error) {
+      targets.push({ target: 'The randomized run ran (--full)', measured: error instanceof Error ? error.message.split('\n')[0] ?? '' : String(error), threshold: 'ran', ok: false });
+    }
+  }
   if (simulatorFailure !== undefined) {
     targets.push({ target: 'The call simulator ran (time to know and the simulated counts need it)', measured: simulatorFailure, threshold: 'ran', ok: false });
   }
@@ -374,6 +392,8 @@ async function main(): Promise<void> {
     renderReport(report, ROUTE_TARGETS, LOAD_RATIO_LIMIT),
     renderTimeToKnow(told, throughput),
     '', '## Cost per call', '', ...renderCost(outcomes, PRICES, musicSeconds, PRICES_AS_OF), '',
+    '## Cost per customer text', '', ...renderCustomerTextCost(routes, PRICES), '',
+    ...(randomized.length === 0 ? [] : ['## Randomized run (--full)', '', ...renderRandomRun(randomized, options.calls, RANDOM_RUN_SEED), '']),
     `Command: \`npm run bench${process.argv.slice(2).length === 0 ? '' : ` -- ${process.argv.slice(2).join(' ')}`}\` (${options.full ? 'full' : 'quick'} run). `
       + `Wall time ${report.wallSeconds.toFixed(1)} s; load average ${loadAverage.toFixed(2)} at the start on ${cpus().length} CPUs.`, '',
   ].join('\n');

@@ -4,7 +4,7 @@
  * priced with bench/prices.ts. Pure, so the arithmetic is tested.
  */
 import { Prices } from './prices';
-import { OutcomeRow } from './stats';
+import { OutcomeRow, RouteCell } from './stats';
 
 /** A typical call, in seconds: stated in the report beside the figures. */
 export const TYPICAL = { holdSeconds: 60, talkSeconds: 180, voicemailSeconds: 30 } as const;
@@ -88,5 +88,56 @@ export function renderCost(rows: readonly OutcomeRow[], prices: Prices, loopSeco
     '',
     `Options add per call: caller-name lookup ${cents(prices.lookupCallerName * 100)}${lookup === undefined ? '' : ' (when Twilio sends no CallerName)'}; `
       + `transcription ${cents(prices.transcriptionMinute * 100)} per voicemail minute.`,
+  ];
+}
+
+/** The /sms-reply cells a customer text is priced from (issue 18's inbox), measured at every team size. */
+export const CUSTOMER_TEXT_ROUTE = 'sms-reply customer text (new customer)';
+export const FURTHER_TEXT_ROUTE = 'sms-reply customer text (2nd this hour)';
+export const ANSWER_ROUTE = 'sms-reply (R answer to a customer)';
+export const PRICED_TEXT_ROUTES: readonly string[] = [CUSTOMER_TEXT_ROUTE, FURTHER_TEXT_ROUTE, ANSWER_ROUTE];
+
+/**
+ * One text to the team number and what it sets off: the inbound segment(s) it arrives as, one invocation of
+ * /sms-reply, every segment that invocation sends (the forwards to members, a TwiML reply) and its Sync requests,
+ * each the median per invocation of the route's cell.
+ */
+export function textCost(cell: RouteCell, prices: Prices, inboundSegments: number): CallCost {
+  const billed = cell.billed ?? { segmentsSent: 0, syncRequests: 0 };
+  const parts: Record<string, number> = {
+    'SMS in': inboundSegments * prices.smsInboundSegment,
+    'SMS out': billed.segmentsSent * prices.smsOutboundSegment,
+    invocations: prices.functionInvocation,
+    Sync: billed.syncRequests * prices.syncOperation,
+  };
+  return { cents: Object.values(parts).reduce((a, b) => a + b, 0) * 100, parts };
+}
+
+/** Cents per customer text and per member's answer at each team size, beside the seed design (which had no inbox). */
+export function renderCustomerTextCost(routes: readonly RouteCell[], prices: Prices): string[] {
+  const teams = [...new Set(routes.filter((c) => c.route === CUSTOMER_TEXT_ROUTE).map((c) => c.team))].sort((a, b) => a - b);
+  if (teams.length === 0) return ['(not measured in this run)'];
+  // The queue does not change what a text costs; the smallest queue's cell is shown.
+  const cellOf = (route: string, team: number): RouteCell | undefined =>
+    routes.filter((c) => c.route === route && c.team === team).sort((a, b) => a.queue - b.queue)[0];
+  const lines: [string, string, string][] = [
+    ['A new customer\'s first text', CUSTOMER_TEXT_ROUTE, `nothing forwarded: the seed design had no inbox, so the text reached nobody; Twilio still bills its inbound segment, ${cents(prices.smsInboundSegment * 100)}`],
+    ['The same customer\'s next text (within the hour)', FURTHER_TEXT_ROUTE, 'as above'],
+    ['A member\'s R answer (sent on from the team number)', ANSWER_ROUTE, 'no such thing: the seed design could not answer a text from the team number'],
+  ];
+  const header = ['Text', ...teams.map((t) => `Team ${t}`), 'Seed design', 'Team 20, per text'];
+  const body = lines.map(([label, route, seed]) => {
+    const at = (team: number): string => { const c = cellOf(route, team); return c === undefined ? '–' : cents(textCost(c, prices, 1).cents); };
+    const last = cellOf(route, teams[teams.length - 1] ?? 0);
+    const detail = last?.billed === undefined ? '' : `${last.billed.segmentsSent} segment${last.billed.segmentsSent === 1 ? '' : 's'} sent, ${last.billed.syncRequests} Sync requests`;
+    return [label, ...teams.map(at), seed, detail];
+  });
+  return [
+    'A customer texts the team number (issue 18): /sms-reply forwards it to the members and keeps the conversation in Sync; a member answers with '
+      + '`R <ref> …`, sent on to the customer from the team number. Each row is one text in (one segment) and everything its invocation sends, '
+      + 'median of the route\'s cell above; carrier fees excluded.',
+    '',
+    `| ${header.join(' | ')} |`, `| ${header.map(() => '---').join(' | ')} |`,
+    ...body.map((cells) => `| ${cells.join(' | ')} |`),
   ];
 }

@@ -275,6 +275,8 @@ export async function measureCell(world: World, routeCase: RouteCase, teamSize: 
   const requests: number[] = [];
   const roundDetail: Set<string>[] = [];
   const maxSegments: Record<string, number> = {};
+  const segmentsSent: number[] = [];
+  const syncRequests: number[] = [];
   const texts = (list: { body: string; via: 'REST' | 'TwiML'; to: string | undefined }[]): void => {
     for (const t of list) {
       const kind = kindOf(t.body, t.via, t.to);
@@ -296,6 +298,8 @@ export async function measureCell(world: World, routeCase: RouteCase, teamSize: 
     });
     texts(world.standIn.messages.map((m) => ({ body: m.body, via: 'REST', to: m.to })));
     texts(twimlMessages(xml).map((m) => ({ ...m, via: 'TwiML' })));
+    segmentsSent.push([...world.standIn.messages, ...twimlMessages(xml)].reduce((n, m) => n + segments(m.body), 0));
+    syncRequests.push(world.standIn.requests.filter((r) => r.host.startsWith('sync.')).length);
   }
   const sortedMedian = (values: number[]): number => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? 0;
   const note = routeCase.note?.(queue);
@@ -305,6 +309,7 @@ export async function measureCell(world: World, routeCase: RouteCase, teamSize: 
     restRequests: { median: sortedMedian(requests), max: Math.max(0, ...requests) },
     roundDetail: roundDetail.map((seen) => [...seen].sort()),
     maxSegments,
+    billed: { segmentsSent: sortedMedian(segmentsSent), syncRequests: sortedMedian(syncRequests) },
     ...(note === undefined ? {} : { note }),
   };
 }

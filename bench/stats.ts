@@ -96,6 +96,8 @@ export interface RouteCell {
   roundDetail: string[][];
   /** The most SMS segments any text of each kind needed (REST and TwiML). */
   maxSegments: Record<string, number>;
+  /** Per invocation (median): SMS segments sent (REST texts and TwiML replies) and Sync requests, for the cost. */
+  billed?: { segmentsSent: number; syncRequests: number };
   /** Something a reader should know about this cell (e.g. a bare N with one waiting pulls instead of listing). */
   note?: string;
 }

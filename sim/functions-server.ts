@@ -67,7 +67,7 @@ export async function startFunctionsServer(options: FunctionsServerOptions): Pro
     env: {
       PATH: process.env.PATH ?? '/usr/bin:/bin',
       HOME: dir,
-      NODE_OPTIONS: `--require ${join(root, 'sim', 'twilio-loopback.cjs')} --require ${join(root, 'sim', 'virtual-time.cjs')}`,
+      NODE_OPTIONS: ['twilio-loopback.cjs', 'virtual-time.cjs', 'orphan-guard.cjs'].map((preload) => `--require ${join(root, 'sim', preload)}`).join(' '),
       PULL_PHONE_TWILIO_URL: options.twilioUrl,
       PULL_PHONE_SIMULATED_TIME: options.virtualClock === true && options.forkProcessFromProjectSettings !== true ? '1' : '0',
     },

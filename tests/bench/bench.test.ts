@@ -14,6 +14,9 @@ import { World } from '../../bench/world';
 import { RecordedRequest, sequentialRounds } from '../../sim/standin';
 import { checkTargets, compareOutcomes, parseArgs, ROUTE_TARGETS, tasksFor } from '../../bench/bench';
 import { TRIVIAL_FILE } from '../../bench/load';
+import { PRICED_TEXT_ROUTES } from '../../bench/cost';
+import { RANDOM_RUN_CALLS, randomRunTargets } from '../../bench/randomized';
+import type { ProfileResult } from '../../sim/profiles';
 
 const request = (start: number, end: number, path = '/x', host = 'api.twilio.com', method = 'GET'): RecordedRequest =>
   ({ method, host, path, params: {}, start, end, status: 200 });
@@ -129,6 +132,21 @@ describe('command line', () => {
     expect(() => parseArgs(['--latency', 'fast'])).toThrow(/--latency/);
     expect(() => parseArgs(['--reps', '0'])).toThrow(/at least 1/);
     expect(() => parseArgs(['--fast'])).toThrow(/Unknown option/);
+    // --full plays the randomized run, 500 calls a profile unless --calls says otherwise; --calls alone is refused.
+    expect(parseArgs(['--full'], 2)).toMatchObject({ calls: RANDOM_RUN_CALLS });
+    expect(parseArgs(['--full', '--calls', '40'], 2)).toMatchObject({ calls: 40 });
+    expect(() => parseArgs(['--calls', '40'])).toThrow(/only --full/);
+  });
+
+  it('the randomized run\'s figures are targets: all zero and every function under 8 s, or the target is missed', () => {
+    const figures = { calls: 500, outcomes: { connected: 300 }, callersLost: 0, doublePulls: 0, toldTheirsNotGot: 0, wrongNotices: 0, invalidAnswers: 0, overlongWaits: 0, longestFunctionMs: 900 };
+    const result = (profile: ProfileResult['profile'], f: Partial<typeof figures>): ProfileResult => ({ profile, figures: { ...figures, ...f }, runs: [], realSeconds: 1 });
+    const [clean, lost, slow, empty] = randomRunTargets([result('current', {}), result('random', { callersLost: 1 }), result('worst', { longestFunctionMs: 8000 }), result('worst', { calls: 0 })]);
+    expect(clean).toMatchObject({ ok: true, threshold: 'all 0; under 8 s' });
+    expect(clean?.measured).toMatch(/^500 calls: lost 0, double pulls 0, .* longest function 0\.9 s$/);
+    expect(lost).toMatchObject({ ok: false, note: 'callers lost: 1' });
+    expect(slow?.ok).toBe(false);
+    expect(empty?.ok).toBe(false);
   });
 
   it('measures every route once at each team size 1, 5, 20 and queue length 1, 100, 1000', () => {
@@ -141,9 +159,11 @@ describe('command line', () => {
     expect(tasksFor({ reps: 3, only: 'sms-reply' })).toHaveLength(8 * 9);
     expect(tasksFor({ reps: 3, only: 'customer text' })).toHaveLength(3 * 9);
     // The quick run: the smallest and largest team and queue.
+    // The quick run: the smallest and largest team and queue; the routes a customer text costs at every team size.
     const quick = tasksFor({ reps: 3, only: undefined, full: false });
-    expect(quick).toHaveLength(ROUTES.length * 4);
-    expect(new Set(quick.map((t) => `${t.team} ${t.queue}`))).toEqual(new Set(['1 1', '1 1000', '20 1', '20 1000']));
+    expect(quick).toHaveLength(ROUTES.length * 4 + PRICED_TEXT_ROUTES.length * 2);
+    expect(new Set(quick.filter((t) => !PRICED_TEXT_ROUTES.includes(t.route)).map((t) => `${t.team} ${t.queue}`))).toEqual(new Set(['1 1', '1 1000', '20 1', '20 1000']));
+    for (const route of PRICED_TEXT_ROUTES) expect(new Set(quick.filter((t) => t.route === route).map((t) => t.team))).toEqual(new Set([1, 5, 20]));
   });
 });
 
