@@ -13,6 +13,7 @@ import { logError, logInfo } from '../src/log';
 import { hoursChangedText, hoursLine, replies, sentToVoicemailText, takenText } from '../src/messages';
 import { toE164 } from '../src/phone';
 import { choosePull } from '../src/pull';
+import { endRingCalls } from '../src/ring-calls';
 import { overrideUntil } from '../src/schedule';
 import { findQueueSid, pullCaller, waitingCallers, WaitingCaller, whereIs } from '../src/queue';
 import { defineStep, messagingResponse, MessagingResponse, Step } from '../src/step';
@@ -121,12 +122,14 @@ async function pull(
       // Alongside, the caller's details.
       let claimFailure: unknown;
       const pull = { member: member.name, memberNumber: member.number, action, url };
-      const [claim, caller] = await Promise.all([
+      // With ring-all escalation on, also the calls ringing members' mobiles for this caller (ended if we win).
+      const [claim, caller, ringCalls] = await Promise.all([
         step.store.claimPull(target.callSid, pull).catch((error: unknown) => {
           claimFailure = error;
           return undefined;
         }),
         named?.callSid === target.callSid ? Promise.resolve(named) : callerDetails(step, target.callSid, undefined),
+        step.config.ringTeamAfterSeconds === undefined ? Promise.resolve([]) : within(step, 'ring calls', SYNC_READ_MS, step.store.ringCallsOf(target.callSid), []),
       ]);
       if (claim === undefined) {
         // Sync could not say: nothing has been dequeued, so asking again is safe.
@@ -146,8 +149,8 @@ async function pull(
         return response;
       }
       step.reached.add('claimed');
-      // Round 4: the dequeue. Only the claim holder gets here.
-      const pulled = await dequeue(step, queueSid ?? '', target.callSid, url);
+      // Round 4: the dequeue, and any ring-all calls for this caller stopped. Only the claim holder gets here.
+      const [pulled] = await Promise.all([dequeue(step, queueSid ?? '', target.callSid, url), endRingCalls(step, ringCalls, undefined)]);
       if (pulled === 'gone') {
         response.message(again ? replies.alreadyYours(caller) : replies.tooLate(caller));
         return response;

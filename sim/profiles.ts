@@ -12,6 +12,8 @@ import { CURRENT, describeVariants, drawVariants, Variants, WORST } from './vari
 
 /** The team and settings every randomized run plays (`npm run simulate` and the tests' samples of it). */
 export const RANDOM_RUN_MAX_WAIT_SECONDS = 120;
+/** Ring-all escalation on: a caller still waiting at the second hold loop (about 53 s) rings the whole team. */
+export const RANDOM_RUN_RING_TEAM_AFTER_SECONDS = 45;
 const RANDOM_RUN_TEAM = [
   { name: 'Ann', number: '+15551230001' },
   { name: 'Bob', number: '+15551230002' },
@@ -21,7 +23,7 @@ const RANDOM_RUN_TEAM = [
 /** The real built functions of the project at `root`, served for a randomized run. */
 export function startRandomRunWorld(root: string): Promise<World> {
   return World.start({ root, members: RANDOM_RUN_TEAM, env: {
-    MAX_WAIT_SECONDS: String(RANDOM_RUN_MAX_WAIT_SECONDS), TRANSCRIBE_VOICEMAIL: 'true',
+    MAX_WAIT_SECONDS: String(RANDOM_RUN_MAX_WAIT_SECONDS), RING_TEAM_AFTER_SECONDS: String(RANDOM_RUN_RING_TEAM_AFTER_SECONDS), TRANSCRIBE_VOICEMAIL: 'true',
     MISSED_CALL_TEXT: 'Sorry we missed your call. We will call you back.',
   } });
 }

@@ -94,6 +94,8 @@ export interface CreatedCall {
   at: number;
 }
 export type CallListener = (call: CreatedCall) => void;
+/** A call ended or moved over REST (POST Calls/{CallSid}.json): the voice side carries it out. */
+export type CallUpdateListener = (callSid: string, update: { status?: string; url?: string }) => void;
 /** Decide a fault for a request, or undefined to answer normally. */
 export type FaultInjector = (request: { method: string; host: string; path: string }) => Fault | undefined;
 /** Check a request against a contract; return a reason to refuse it with 422, as a mock of the spec would. */
@@ -137,6 +139,10 @@ export class TwilioStandIn {
   onMessage: MessageListener | undefined;
   /** Told of every outbound call the API accepted (the simulator rings the callee). */
   onCall: CallListener | undefined;
+  /** Told of every accepted call update (Status=completed/canceled, a new Url). */
+  onCallUpdate: CallUpdateListener | undefined;
+  /** Every call update accepted, in order (reset by resetLog). */
+  readonly callUpdates: { sid: string; status?: string; url?: string; at: number }[] = [];
   /** When a call began (the voice side knows its calls); undefined for a call Twilio does not know. */
   callStart: ((callSid: string) => number | undefined) | undefined;
   readonly now: () => number;
@@ -193,6 +199,7 @@ export class TwilioStandIn {
     this.requests.length = 0;
     this.messages.length = 0;
     this.createdCalls.length = 0;
+    this.callUpdates.length = 0;
   }
 
   /** Wire the account's number (and keep it wired across reset), as `npm run setup` does. */
@@ -238,6 +245,7 @@ export class TwilioStandIn {
     this.onDequeue = undefined;
     this.onMessage = undefined;
     this.onCall = undefined;
+    this.onCallUpdate = undefined;
     this.callStart = undefined;
     this.latencyMs = this.options.latencyMs ?? 0;
   }
@@ -430,6 +438,7 @@ export class TwilioStandIn {
           uri: `${api}/Calls/${m[1] ?? ''}.json`,
         }];
       }
+      if ((m = new RegExp(`^${api}/Calls/(CA\\w+)\\.json$`).exec(path)) !== null && method === 'POST') return this.updateCall(m[1] ?? '', p);
       // A recording's media file: its URL plus .mp3 or .wav (twilio.com/docs/voice/api/recording); bytes, not JSON.
       if ((m = new RegExp(`^${api}/Recordings/(RE\\w+)\\.(mp3|wav)$`).exec(path)) !== null && method === 'GET') {
         const media = this.recordingMedia(m[1] ?? '', m[2] === 'wav' ? 'wav' : 'mp3');
@@ -541,6 +550,25 @@ export class TwilioStandIn {
       sid: call.sid, account_sid: this.options.accountSid, to, from, status: 'queued', direction: 'outbound-api',
       api_version: '2010-04-01', uri: `/2010-04-01/Accounts/${this.options.accountSid}/Calls/${call.sid}.json`,
     }];
+  }
+
+  /**
+   * POST Calls/{CallSid}.json: Status `completed` ends a call in any state, `canceled` one still queued or ringing
+   * (Calls update, call_enum_update_status in the OpenAPI); a Url moves it. A call that has ended cannot be moved
+   * (21220, TWILIO-NOTES.md); ending it again changes nothing.
+   */
+  private updateCall(sid: string, p: Record<string, string>): [number, unknown] {
+    const status = this.callStatus.get(sid);
+    if (status === undefined && this.callStart?.(sid) === undefined) return [404, twilioError(404, 20404, 'The requested resource was not found')];
+    if (p.Status !== undefined && p.Status !== 'completed' && p.Status !== 'canceled') return [400, twilioError(400, 0, 'Status must be completed or canceled (call_enum_update_status)')];
+    const ended = status !== undefined && ['completed', 'busy', 'no-answer', 'canceled', 'failed'].includes(status);
+    if (ended && p.Url !== undefined) return [400, twilioError(400, 21220, 'Call is not in-progress. Cannot redirect.')];
+    const update = { ...(p.Status === undefined ? {} : { status: p.Status }), ...(p.Url === undefined ? {} : { url: p.Url }) };
+    if (!ended) {
+      this.callUpdates.push({ sid, ...update, at: this.now() });
+      this.onCallUpdate?.(sid, update);
+    }
+    return [200, { sid, account_sid: this.options.accountSid, status: this.callStatus.get(sid) ?? status ?? 'in-progress', uri: `/2010-04-01/Accounts/${this.options.accountSid}/Calls/${sid}.json` }];
   }
 
   private createMessage(p: Record<string, string>): [number, unknown] {

@@ -39,6 +39,7 @@ const NESTED: Record<string, ReadonlySet<string>> = {
   Reject: new Set([]),
   Leave: new Set([]),
   Number: new Set([]),
+  Conference: new Set([]),
   Body: new Set([]),
 };
 

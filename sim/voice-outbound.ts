@@ -13,6 +13,7 @@ import { Answering, MemberLeg, MemberPhone } from './phones';
 import { CreatedCall } from './standin';
 import { Control, SimCall, Simulator } from './voice';
 import { dial } from './voice-dial';
+import { conference, isConferenceDial } from './voice-conference';
 import { callEnded } from './voice-status';
 import { Verb } from './twiml';
 
@@ -20,7 +21,7 @@ import { Verb } from './twiml';
 const BUSY_SECONDS = 3;
 
 /** The final CallStatus of an outbound call, as its `completed` status callback reports it. */
-export type FinalStatus = 'completed' | 'busy' | 'no-answer' | 'failed';
+export type FinalStatus = 'completed' | 'busy' | 'no-answer' | 'failed' | 'canceled';
 
 export interface ProgressCallback {
   /** Virtual milliseconds since the simulation started. */
@@ -44,6 +45,8 @@ export class OutboundCall {
   /** The callee's ring on their phone (its caller ID, what they heard and pressed); undefined when nothing rang. */
   ring: MemberLeg | undefined;
   answeredAt: number | undefined;
+  /** How long the callee talks once connected (a <Conference> with someone else in it), from their phone's script. */
+  talkSeconds: number | undefined;
   private sequence = 0;
 
   constructor(private readonly sim: Simulator, readonly created: CreatedCall) {
@@ -135,11 +138,17 @@ async function runOutbound(sim: Simulator, out: OutboundCall): Promise<void> {
   // and nothing here depends on the extra seconds.
   if (answering.kind === 'no-answer' || answering.afterSeconds >= created.timeout) {
     await call.leg.wait(created.timeout, false);
-    await finish(sim, out, 'no-answer');
+    await finish(sim, out, call.leg.hungUp() ? 'canceled' : 'no-answer');
     return;
   }
   await call.leg.wait(answering.afterSeconds, false);
+  // Ended over REST while it rang (Calls update): it never rings on.
+  if (call.leg.hungUp()) {
+    await finish(sim, out, 'canceled');
+    return;
+  }
   ring.answered = true;
+  out.talkSeconds = answering.talkSeconds;
   out.answeredAt = sim.now();
   out.status = 'in-progress';
   sim.twilio.callStatus.set(out.callSid, 'in-progress');
@@ -199,8 +208,14 @@ async function runDocument(sim: Simulator, out: OutboundCall): Promise<void> {
   }
 }
 
-/** The verbs beyond the common ones that an outbound call plays: <Dial> (one <Number>). */
+/** The verbs beyond the common ones that an outbound call plays: <Dial> (one <Number>, or a <Conference>). */
 async function outboundVerb(sim: Simulator, call: SimCall, verb: Verb, docUrl: string): Promise<Control | 'continue'> {
+  if (isConferenceDial(verb)) {
+    const out = sim.outbound.find((o) => o.call === call);
+    const control = await conference(sim, call, call.leg, out?.who ?? 'callee', verb, docUrl, out?.talkSeconds);
+    if (out?.ring !== undefined && call.dials.some((d) => d.bridged)) out.ring.bridged = true;
+    return control;
+  }
   if (verb.name === 'Dial') return dial(sim, call, verb, docUrl);
   sim.violation(call, docUrl, `the simulator does not play <${verb.name}> on an outbound call`);
   return { kind: 'error' };
@@ -213,4 +228,22 @@ async function finish(sim: Simulator, out: OutboundCall, status: FinalStatus): P
   sim.emit(call, who, 'outcome', `outbound call ${status}${status === 'completed' ? ` (${call.endedBy === 'caller' ? `${who} hung up` : 'call ended'})` : ''}`);
   // The completed event may already have gone while a <Dial> ran (V2 decides when, as for incoming calls).
   await callEnded(sim, call);
+}
+
+/**
+ * A Calls update for a call Twilio placed: Status completed or canceled ends it (ringing: it stops ringing; answered:
+ * the callee is hung up on). A new Url is not played by the simulator (Pull Phone never moves these calls).
+ */
+export function updateCall(sim: Simulator, callSid: string, update: { status?: string; url?: string }): void {
+  const out = sim.outbound.find((o) => o.callSid === callSid);
+  if (out === undefined) {
+    if (update.status !== undefined) sim.violation(undefined, 'REST call update', 'the functions ended a call that is not one they placed');
+    return;
+  }
+  if (update.url !== undefined) sim.violation(out.call, 'REST call update', 'the simulator does not move an outbound call to a new Url');
+  if (update.status === undefined || out.call.leg.hungUp()) return;
+  if (update.status === 'canceled' && out.status === 'in-progress') return;
+  sim.emit(out.call, out.who, 'hangup', `Twilio ends the call to ${out.who} (${update.status}, ${out.status === 'in-progress' ? 'answered' : 'still ringing'})`);
+  out.call.leg.hangUp();
+  out.call.child?.hangUp();
 }

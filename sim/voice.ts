@@ -12,7 +12,7 @@
  * webhooks and bookkeeping. What Twilio does for each kind of work lives beside its variants:
  * voice-queue.ts (Enqueue, dequeues), voice-dial.ts (Dial, screening), voice-record.ts (Record, its callbacks),
  * voice-messages.ts (texts), voice-status.ts (the call status callback), voice-outbound.ts (calls the functions
- * create over REST: ringing the callee, progress callbacks).
+ * create over REST: ringing the callee, progress callbacks), voice-conference.ts (Dial Conference rooms).
  */
 import { Agent, request as httpRequest } from 'node:http';
 import twilio from 'twilio';
@@ -28,7 +28,8 @@ import { dial } from './voice-dial';
 import { record } from './voice-record';
 import { send, sendText } from './voice-messages';
 import { callEnded } from './voice-status';
-import { placeCall } from './voice-outbound';
+import { placeCall, updateCall } from './voice-outbound';
+import { conference, isConferenceDial, Room } from './voice-conference';
 import type { OutboundCall } from './voice-outbound';
 import { SIM_TIME_HEADER } from './virtual-time.cjs';
 import { parseTwiml, twimlProblems, TwimlContext, Verb } from './twiml';
@@ -266,6 +267,8 @@ export class Simulator {
   readonly calls: SimCall[] = [];
   /** Calls the functions created over REST (POST Calls.json), in order: what rang, what happened on each. */
   readonly outbound: OutboundCall[] = [];
+  /** <Dial><Conference> rooms by name (the latest room of each name). */
+  readonly conferences = new Map<string, Room>();
   readonly phones = new Map<string, Phone>();
   readonly events: SimEvent[] = [];
   readonly violations: Violation[] = [];
@@ -290,6 +293,7 @@ export class Simulator {
     this.origin = new URL(options.functionsUrl).origin;
     this.twilio.onDequeue = (callSid, url, method) => { dequeued(this, callSid, url, method); };
     this.twilio.onCall = (created) => { placeCall(this, created); };
+    this.twilio.onCallUpdate = (callSid, update) => { updateCall(this, callSid, update); };
     this.twilio.concurrentDequeues = this.variants.concurrentDequeues;
     // A REST request is real work, as a webhook is: virtual time stands still while Twilio works on it.
     this.twilio.onRequest = (answered) => { void this.clock.track(() => answered); };
@@ -363,6 +367,7 @@ export class Simulator {
     this.twilio.onDequeue = undefined;
     this.twilio.onMessage = undefined;
     this.twilio.onCall = undefined;
+    this.twilio.onCallUpdate = undefined;
     this.twilio.slowRequests = undefined;
     this.twilio.onRequest = undefined;
     this.twilio.sleep = undefined;
@@ -487,7 +492,7 @@ export class Simulator {
   private async callVerb(call: SimCall, verb: Verb, docUrl: string): Promise<Control | 'continue'> {
     switch (verb.name) {
       case 'Enqueue': return enqueue(this, call, verb);
-      case 'Dial': return dial(this, call, verb, docUrl);
+      case 'Dial': return isConferenceDial(verb) ? conference(this, call, call.leg, 'caller', verb, docUrl) : dial(this, call, verb, docUrl);
       case 'Record': return record(this, call, verb, docUrl);
       default: return { kind: 'error' };
     }

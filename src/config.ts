@@ -48,6 +48,8 @@ export interface Config {
   prompts: Prompts;
   maxWaitSeconds: number;
   ringSeconds: number;
+  /** Ring every available member's mobile once a caller has waited this long (QueueTime); undefined: never. */
+  ringTeamAfterSeconds: number | undefined;
   voicemailMaxSeconds: number;
   transcribeVoicemail: boolean;
   callerNameLookup: boolean;
@@ -195,6 +197,12 @@ export function readConfig(env: Env): ConfigResult {
   const queueName = optional.text('QUEUE_NAME', DEFAULT_QUEUE_NAME, 64, 'must be at most 64 characters (a Twilio Queue friendly name).');
   const maxWaitSeconds = optional.integer('MAX_WAIT_SECONDS', 120, 30, 3600);
   const ringSeconds = optional.integer('RING_SECONDS', 20, 5, 60);
+  // Off unless set; a value the caller would never live to see (at or past the maximum wait) is a problem, not a silent no-op.
+  const ringTeamAfterSeconds = optional.custom<number | undefined>('RING_TEAM_AFTER_SECONDS', undefined, (raw) => {
+    const value = Number(raw);
+    if (!Number.isInteger(value) || value < 0 || value > 3600) return { problem: 'must be a whole number of seconds from 0 to 3600, or unset for no ring-all escalation.' };
+    return value < maxWaitSeconds ? { value } : { problem: `must be less than MAX_WAIT_SECONDS (${maxWaitSeconds}): callers go to voicemail first, so nobody would ever be rung.` };
+  });
   const voicemailMaxSeconds = optional.integer('VOICEMAIL_MAX_SECONDS', 120, 10, 3600);
   const transcribeVoicemail = optional.boolean('TRANSCRIBE_VOICEMAIL', false);
   const callerNameLookup = optional.boolean('CALLER_NAME_LOOKUP', false);
@@ -226,7 +234,7 @@ export function readConfig(env: Env): ConfigResult {
     problems,
     config: {
       accountSid, authToken, twilioNumber, members, queueName, keywords, prompts,
-      maxWaitSeconds, ringSeconds, voicemailMaxSeconds, transcribeVoicemail, callerNameLookup, syncServiceSid,
+      maxWaitSeconds, ringSeconds, ringTeamAfterSeconds, voicemailMaxSeconds, transcribeVoicemail, callerNameLookup, syncServiceSid,
       textForwardLimit, textAutoReply, textClosedReply, missedCallText,
       linkSecret, voicemailLinkDays, ...hours,
       ...(messagingServiceSid === undefined ? {} : { messagingServiceSid }),
@@ -353,7 +361,7 @@ function optionalReaders(get: (variable: string) => string, ignore: Report) {
     if (raw === '') return fallback;
     const parsed = parse(raw);
     if ('problem' in parsed) {
-      ignore(variable, `${parsed.problem} Using the default (${fallback === '' ? 'unset' : String(fallback)}) until it is fixed.`);
+      ignore(variable, `${parsed.problem} Using the default (${fallback === '' || fallback === undefined ? 'unset' : String(fallback)}) until it is fixed.`);
       return fallback;
     }
     return parsed.value;

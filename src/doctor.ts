@@ -309,6 +309,9 @@ export function describeConfig(config: Config, width = 100): string[] {
     [`Team (${config.members.length})`, config.members.map((m) => `${m.name} ${maskForDisplay(m.number)}`).join(', ')],
     ['Queue', config.queueName],
     ['Timings', `callers wait up to ${seconds(config.maxWaitSeconds)}, mobiles ring ${seconds(config.ringSeconds)}, voicemail up to ${seconds(config.voicemailMaxSeconds)}`],
+    ['Ring-all', config.ringTeamAfterSeconds === undefined
+      ? 'off (RING_TEAM_AFTER_SECONDS unset)'
+      : `every available member's mobile rings once a caller has waited ${seconds(config.ringTeamAfterSeconds)} (checked each hold loop, so up to about 50 s later); first to press 1 takes the caller`],
     ['Options', `transcription ${onOff(config.transcribeVoicemail)}, caller-name lookup ${onOff(config.callerNameLookup)}, Sync service ${config.syncServiceSid}`],
     ['Team texts', config.messagingServiceSid === undefined ? 'from the number' : `through Messaging Service ${config.messagingServiceSid}`],
     ['Replies', `take ${config.keywords.accept.join('/')}, voicemail ${config.keywords.voicemail.join('/')}, list ${config.keywords.status.join('/')}, `

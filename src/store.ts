@@ -2,7 +2,8 @@
  * What must outlive one invocation, kept in Twilio Sync maps (never in memory: many instances run).
  * - calls: a waiting caller's details by reference, for the texts about them.
  * - outcomes: each call's single outcome; creating the item is an atomic first-wins claim (54208 on a second try).
- *   Also each call's pull (who took the caller, and where the dequeue sends them), claimed the same way.
+ *   Also each call's pull (who took the caller, and where the dequeue sends them), claimed the same way, and its
+ *   ring-all escalation (the calls to members' mobiles, claimed once per caller).
  * - team: members who paused their new-call texts, and a member's OPEN/CLOSED override of the business hours
  *   (in the same map, so the one read that finds who paused also finds it).
  * - voicemails: what a voicemail's page shows, kept as long as its links work (VOICEMAIL_LINK_DAYS), apart from the
@@ -39,6 +40,13 @@ export interface PullRecord {
   url: string;
   /** Twilio never said whether the dequeue happened: the same member's next reply may try it again. */
   unsure?: boolean;
+}
+
+/** One call of a caller's ring-all escalation: the REST call to a member's mobile. */
+export interface RingCall {
+  sid: string;
+  /** The member's number (E.164). */
+  member: string;
 }
 
 /** Not a phone number, so it never collides with a paused member's key. */
@@ -159,6 +167,24 @@ export class Store {
   /** The pull's dequeue was left unsure (see PullRecord.unsure). */
   async markPullUnsure(callSid: string, record: PullRecord): Promise<void> {
     await this.items(MAPS.outcomes)(`${callSid}-pull`).update({ data: { ...record, unsure: true } });
+  }
+
+  /** True for the one invocation that rings the team about this caller: each member is rung once per caller. */
+  async claimRing(callSid: string): Promise<boolean> {
+    return this.claim(MAPS.outcomes, `${callSid}-ring`, { calls: [] });
+  }
+
+  /** The calls placed for the escalation, so whoever takes the caller can end the others. */
+  async saveRingCalls(callSid: string, calls: RingCall[]): Promise<void> {
+    await this.items(MAPS.outcomes)(`${callSid}-ring`).update({ data: { calls } });
+  }
+
+  async ringCallsOf(callSid: string): Promise<RingCall[]> {
+    const data = await this.fetch(MAPS.outcomes, `${callSid}-ring`);
+    const calls = (data as { calls?: unknown } | undefined)?.calls;
+    if (!Array.isArray(calls)) return [];
+    return calls.filter((c): c is RingCall => typeof c === 'object' && c !== null
+      && typeof (c as RingCall).sid === 'string' && typeof (c as RingCall).member === 'string');
   }
 
   async outcomeOf(callSid: string): Promise<OutcomeRecord | undefined> {

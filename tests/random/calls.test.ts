@@ -51,6 +51,9 @@ it(`${CALLS} random calls (seed ${SEED}) with faults off the notice path: each e
   // The run means something only if it reached every outcome and injected faults.
   for (const outcome of ['connected', 'voicemail', 'callback', 'missed']) expect(result.tallies.outcomes[outcome]).toBeGreaterThan(0);
   expect(Object.keys(result.tallies.faults).length).toBeGreaterThan(0);
+  // … and if ring-all escalation rang members and connected some callers.
+  expect(result.tallies.ringAllCalls).toBeGreaterThan(0);
+  expect(result.tallies.ringAllConnections).toBeGreaterThan(0);
   // … and if customers' texts were both forwarded and kept back by the limit, and some answers reached them.
   expect(result.customers.forwardedToAMember).toBeGreaterThan(0);
   expect(result.customers.keptNotForwarded).toBeGreaterThan(0);
