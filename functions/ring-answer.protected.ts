@@ -105,7 +105,7 @@ async function take(step: Step, callerSid: string, member: Member, queueParam: s
 /** As the SMS pull does it: a time-out is checked, never retried (a second dequeue could land beside the first). */
 async function dequeue(step: Step, queueSid: string, callSid: string, url: string): Promise<'pulled' | 'gone' | 'unsure'> {
   const result = await pullCaller(step.client, queueSid, callSid, url);
-  if (result !== 'unknown') return result;
+  if (result === 'pulled' || result === 'gone') return result;
   const where = await whereIs(step.client, queueSid, callSid);
   // 'moved' (out of the queue, still on the line) is not proof: a caller who pressed 1 for voicemail meanwhile looks
   // the same. The member is told it may take a moment; the caller's arrival at /ring-join is the proof.

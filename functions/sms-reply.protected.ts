@@ -136,10 +136,15 @@ async function pull(
         response.message(replies.tryAgain(failureKind(claimFailure)));
         return response;
       }
-      // The same member's earlier reply holds the claim. Only if its dequeue was left unsure is it retried: a
-      // reply sent twice at once must not dequeue twice (Twilio may let both succeed).
+      // The same member's earlier reply holds the claim. Only if Twilio answered its dequeue with a failure, and
+      // the caller is still waiting (round 2), is it retried: a reply sent twice at once must not dequeue twice
+      // (Twilio may let both succeed), nor may a retry land beside an unanswered dequeue still on its way.
       const mine = !claim.won && claim.by?.memberNumber === member.number && claim.by.url === url;
-      const again = mine && claim.by?.unsure === true;
+      const again = mine && claim.by?.unsure === true && claim.by.unanswered !== true;
+      if (mine && claim.by?.unanswered === true) {
+        response.message(replies.pullUnsure(caller, step.config.keywords));
+        return response;
+      }
       if (mine && !again) {
         response.message(replies.alreadyYours(caller));
         return response;
@@ -155,9 +160,9 @@ async function pull(
         response.message(again ? replies.alreadyYours(caller) : replies.tooLate(caller));
         return response;
       }
-      if (pulled === 'unsure') {
+      if (pulled === 'unsure' || pulled === 'unanswered') {
         logError(step.name, `caller ${target.reference}: Twilio did not say whether the dequeue happened; member told it may still work`);
-        await step.store.markPullUnsure(target.callSid, pull).catch(() => {
+        await step.store.markPullUnsure(target.callSid, pull, pulled === 'unanswered').catch(() => {
           logError(step.name, `caller ${target.reference}: marking the pull unsure failed; the member's next reply will not retry it`);
         });
         response.message(replies.pullUnsure(caller, step.config.keywords));
@@ -176,17 +181,21 @@ async function pull(
 
 /**
  * Dequeue a claimed caller. A time-out or 5xx is checked before the member is answered: out of the queue and on
- * the line means it happened; otherwise it is 'unsure' and the member is told it may still work, never to send it
- * again. It is not retried here: the unanswered request may still be carried out, and a second dequeue landing
- * beside it could move the caller twice. The claim stays the member's, so their next reply retries it.
+ * the line means it happened; otherwise the member is told it may still work, never to send it again. It is not
+ * retried here: the request may still be carried out, and a second dequeue landing beside it could move the
+ * caller twice. The claim stays the member's. After a 5xx ('unsure') Twilio is done with the request, so a caller
+ * still waiting at their next reply was not moved by it, and that reply retries it. After no answer at all
+ * ('unanswered') the request may still land however long the caller has been seen waiting: it is never sent again,
+ * and a caller it never moves reaches voicemail at the wait limit.
  */
-async function dequeue(step: Step, queueSid: string, callSid: string, url: string): Promise<'pulled' | 'gone' | 'unsure'> {
+async function dequeue(step: Step, queueSid: string, callSid: string, url: string): Promise<'pulled' | 'gone' | 'unsure' | 'unanswered'> {
   const result = await pullCaller(step.client, queueSid, callSid, url);
-  if (result !== 'unknown') return result;
+  if (result === 'pulled' || result === 'gone') return result;
   step.reached.add('dequeue-unknown');
   const where = await whereIs(step.client, queueSid, callSid);
   if (where === 'moved') return 'pulled';
-  return where === 'gone' ? 'gone' : 'unsure';
+  if (where === 'gone') return 'gone';
+  return result === 'unknown' ? 'unsure' : 'unanswered';
 }
 
 async function status(step: Step, response: MessagingResponse): Promise<MessagingResponse> {

@@ -1,6 +1,6 @@
 /** The Twilio Queue callers wait in: who is waiting, and pulling one out. */
 import { callReference } from './reference';
-import { isRefusal, TwilioClient } from './twilio-api';
+import { failureOf, isRefusal, TwilioClient } from './twilio-api';
 
 export interface WaitingCaller {
   callSid: string;
@@ -24,16 +24,19 @@ export async function waitingCallers(client: TwilioClient, queueSid: string): Pr
 }
 
 /**
- * Dequeue one caller to `url`. A refusal (4xx) means they are no longer in the queue. A time-out or 5xx is
- * 'unknown': Twilio may have moved them all the same (TWILIO-NOTES.md), see `whereIs`.
+ * Dequeue one caller to `url`. A refusal (4xx) means they are no longer in the queue. A 5xx or 429 is
+ * 'unknown': Twilio may have moved them all the same (TWILIO-NOTES.md), see `whereIs`. No answer at all (a
+ * time-out, a broken connection) is 'unanswered': besides that, the request may still be on its way and carried
+ * out later, so nothing Twilio shows afterwards proves it will not move the caller.
  * Whether two dequeues at the same moment can both succeed is unverified: callers claim the pull in Sync first.
  */
-export async function pullCaller(client: TwilioClient, queueSid: string, callSid: string, url: string): Promise<'pulled' | 'gone' | 'unknown'> {
+export async function pullCaller(client: TwilioClient, queueSid: string, callSid: string, url: string): Promise<'pulled' | 'gone' | 'unknown' | 'unanswered'> {
   try {
     await client.queues(queueSid).members(callSid).update({ url, method: 'POST' });
     return 'pulled';
   } catch (error) {
-    return isRefusal(error) ? 'gone' : 'unknown';
+    if (isRefusal(error)) return 'gone';
+    return failureOf(error).status === undefined ? 'unanswered' : 'unknown';
   }
 }
 

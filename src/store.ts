@@ -38,8 +38,13 @@ export interface PullRecord {
   action: 'accept' | 'voicemail';
   /** Where the dequeue sends the caller; the Enqueue action redirects there too (TWILIO-NOTES.md: which one runs is unverified). */
   url: string;
-  /** Twilio never said whether the dequeue happened: the same member's next reply may try it again. */
+  /** Twilio answered the dequeue with a failure: the same member's next reply retries it if the caller still waits. */
   unsure?: boolean;
+  /**
+   * Twilio never answered the dequeue: it may still be carried out, so it is never sent again (a second dequeue
+   * could land beside it, and Twilio may let both succeed).
+   */
+  unanswered?: boolean;
 }
 
 /** One call of a caller's ring-all escalation: the REST call to a member's mobile. */
@@ -164,9 +169,9 @@ export class Store {
     return isPullRecord(data) ? data : undefined;
   }
 
-  /** The pull's dequeue was left unsure (see PullRecord.unsure). */
-  async markPullUnsure(callSid: string, record: PullRecord): Promise<void> {
-    await this.items(MAPS.outcomes)(`${callSid}-pull`).update({ data: { ...record, unsure: true } });
+  /** The pull's dequeue was left unsure (see PullRecord.unsure and .unanswered). */
+  async markPullUnsure(callSid: string, record: PullRecord, unanswered: boolean): Promise<void> {
+    await this.items(MAPS.outcomes)(`${callSid}-pull`).update({ data: { ...record, unsure: true, ...(unanswered ? { unanswered: true } : {}) } });
   }
 
   /** True for the one invocation that rings the team about this caller: each member is rung once per caller. */

@@ -53,3 +53,38 @@ it('a key that is not an option does not keep the caller waiting past the maximu
   // MAX_WAIT_SECONDS 120 plus one hold loop (40 s of music with its prompts, about 50-55 s).
   expect(call.queueSeconds()).toBeLessThanOrEqual(120 + 55);
 });
+
+// The worst profile (V6 both-succeed, V8 late REST answers) once pulled a caller twice: a member's dequeue got no
+// answer in time (Twilio carried it out later), she was told it "may still work", replied again, and that reply
+// dequeued the caller a second time while the first was still on its way, so Twilio let both succeed. Seeing the
+// caller still in the queue does not prove an unanswered dequeue will not land: only a dequeue Twilio answered
+// with a failure is retried. Seed 20261203, worst profile, before issues 15 and 16 were merged.
+it('a member who replies again after an unanswered dequeue does not pull the caller a second time', async () => {
+  const scene = world.scene({ variants: { concurrentDequeues: 'both-succeed', functionLimits: 'killed-at-10s' } });
+  let first = true;
+  // The first dequeue is answered 3 s late (past the client's 2.5 s) and carried out then; nothing else is late.
+  world.twilio.slowRequests = (request) => {
+    if (request.method !== 'POST' || !request.path.includes('/Members/') || !first) return undefined;
+    first = false;
+    return 3000;
+  };
+  const ann = scene.member('Ann');
+  let repeated = false;
+  // Told it may still work, Ann sends her reply once more, 1.5 s later: before the first dequeue has landed.
+  ann.onText((text) => {
+    const reference = !repeated && /may still work/.test(text.body) ? /\((\d{4})\)/.exec(text.body)?.[1] : undefined;
+    if (reference === undefined) return undefined;
+    repeated = true;
+    return { afterSeconds: 1.5, body: `Y ${reference}` };
+  });
+  ann.repliesToNewCalls('Y', 10).answers();
+  const call = scene.sim.call({ ...JANE, voicemail: { speakSeconds: 5, end: 'hangup' } });
+  await scene.sim.run();
+
+  expect(scene.sim.violations).toEqual([]);
+  expect(call.dequeues).toBe(1);
+  expect(call.dials.map((d) => d.member)).toEqual(['Ann']);
+  expect(call.outcome).toBe('connected');
+  // Both of Ann's replies were answered honestly: it may still work, never "send it again".
+  expect(ann.bodies().filter((b) => /may still work/.test(b))).toHaveLength(2);
+}, 40_000);
