@@ -177,7 +177,8 @@ export async function startCallbackFromPage(step: Step, member: Member, number: 
 export async function attemptDialing(step: Step, a: Attempt): Promise<boolean> {
   const store = callbackStore(step);
   const held = await within(step, 'callback claim', SYNC_READ_MS, store.claimOf(a.to), undefined);
-  if (held?.attempt !== a.id) return false;
+  // The token and the member together: the claim is one member's, and the Dial action reports in that member's name.
+  if (held?.attempt !== a.id || held.memberNumber !== a.member.number) return false;
   await within(step, 'marking the callback dialing', SYNC_READ_MS, store.markDialing(a.to, held), undefined);
   return true;
 }
