@@ -12,6 +12,7 @@ import { Member } from './config';
 import { logError, logInfo } from './log';
 import { replies } from './messages';
 import { maskNumber, toE164 } from './phone';
+import { cleanLabel } from './sms-text';
 import { Step } from './step';
 import type { CallRecord } from './store';
 import { memberByNumber, SYNC_READ_MS, textedSummary, textMembers, within } from './team';
@@ -92,7 +93,9 @@ export function attemptOf(step: Step, event: WebhookEvent): Attempt | undefined 
   const id = param(event, 'a');
   if (member === undefined || to === null || label === undefined || id === undefined || !/^[0-9a-f-]{36}$/.test(id)) return undefined;
   if (reference !== undefined && !/^\d{4}$/.test(reference)) return undefined;
-  return { member, to, reference, label: label.slice(0, 60), id };
+  // The label is spoken: cleaned as every caller-supplied label is (a raw slice can split an emoji in two, and a
+  // character XML forbids makes the TwiML builder throw).
+  return { member, to, reference, label: cleanLabel(label, 60), id };
 }
 
 /**
@@ -174,7 +177,8 @@ export async function startCallbackFromPage(step: Step, member: Member, number: 
 export async function attemptDialing(step: Step, a: Attempt): Promise<boolean> {
   const store = callbackStore(step);
   const held = await within(step, 'callback claim', SYNC_READ_MS, store.claimOf(a.to), undefined);
-  if (held?.attempt !== a.id) return false;
+  // The token and the member together: the claim is one member's, and the Dial action reports in that member's name.
+  if (held?.attempt !== a.id || held.memberNumber !== a.member.number) return false;
   await within(step, 'marking the callback dialing', SYNC_READ_MS, store.markDialing(a.to, held), undefined);
   return true;
 }

@@ -3,7 +3,9 @@
  * (set PULL_PHONE_FUZZ_SEED to explore other seeds; a failure names its case and input).
  *
  * Whatever arrives, a voice route answers in time with well-formed TwiML whose verbs are
- * those its place in the call allows, never dials or texts anyone but a configured member,
+ * those its place in the call allows, never dials, calls or texts anyone but a configured member
+ * (a callback's <Dial> reaches only the customer whose Sync claim holds that very attempt, for the
+ * member who holds it; a ring-all answer joins only the conference of the caller the member claimed),
  * and never lets injected markup or URLs become TwiML; the SMS route answers strangers with
  * nothing at all and makes no REST request for them; nothing throws into the safe fallback,
  * and no log line carries a full phone number.
@@ -22,6 +24,16 @@ import { handler as voicemailSaved } from '../../functions/voicemail-saved.prote
 import { handler as callStatus } from '../../functions/call-status.protected';
 import { handler as voicemail } from '../../functions/voicemail.protected';
 import { handler as waitMusic } from '../../functions/wait-music.protected';
+import { handler as callbackAnswer } from '../../functions/callback-answer.protected';
+import { handler as callbackDial } from '../../functions/callback-dial.protected';
+import { handler as callbackResult } from '../../functions/callback-result.protected';
+import { handler as callbackStatus } from '../../functions/callback-status.protected';
+import { handler as ringTeam } from '../../functions/ring-team.protected';
+import { handler as ringAnswer } from '../../functions/ring-answer.protected';
+import { handler as ringJoin } from '../../functions/ring-join.protected';
+import { CALLBACK_MAP } from '../../src/callback-store';
+import { toE164 } from '../../src/phone';
+import { conferenceName } from '../../src/ring';
 import { contractValidator } from '../../sim/contract';
 import { RecordedRequest, segments, TwilioStandIn } from '../../sim/standin';
 import { callReference } from '../../src/reference';
@@ -101,10 +113,29 @@ const hex = (rng: Rng, n: number): string => Array.from({ length: n }, () => '01
 
 const POOL = Array.from({ length: 6 }, (_, i) => `CA${'7'.repeat(30)}${String(i).padStart(2, '0')}`);
 const POOL_NAMES = ['JANE', 'KEN <Dial>+19005550199</Dial>', 'محمد', 'Zoë 😀', 'A&B "Co"', '\u202eRTL'];
+/** The pool's callers' own numbers: the customers a callback dials. */
+const CUSTOMERS = POOL.map((_sid, i) => `+1617555010${i}`);
+
+/**
+ * One callback attempt under way per pool caller, as CALL left it in Sync (a claim on the customer's number holding the
+ * attempt's token) and in the /callback-* URLs Twilio calls (member, to, ref, label, a). Each is a different member's.
+ */
+const ATTEMPTS = POOL.map((callSid, i) => {
+  const member = MEMBERS[i % MEMBERS.length] ?? ANN;
+  const reference = String(4100 + i);
+  return { callSid, member, to: CUSTOMERS[i] ?? '', ref: reference, label: `${POOL_NAMES[i] ?? ''} (${reference})`, a: `0000000${i}-0000-4000-8000-00000000000${i}` };
+});
+/**
+ * The ring-all calls /ring-team recorded for the pool's odd callers, already escalated (one per member, SIDs no other
+ * caller has); the even ones have not been yet.
+ */
+const RING_CALLS = POOL.map((_sid, i) => (i % 2 === 1 ? MEMBERS.map((m, j) => ({ sid: `CA${'8'.repeat(30)}${i}${j}`, member: m.number })) : []));
+/** The queue the pool waits in (the stand-in's first, so the same SID on every run). */
+let queueSid = '';
 
 // --- values by what a parameter means; numbers carry whether they are a configured member ---
 
-type Kind = 'callSid' | 'number' | 'digits' | 'queueResult' | 'dialStatus' | 'bool' | 'int' | 'url' | 'recordingStatus' | 'transcriptionStatus' | 'text' | 'sid' | 'body';
+type Kind = 'callSid' | 'number' | 'customer' | 'attempt' | 'ref' | 'digits' | 'queueResult' | 'dialStatus' | 'bool' | 'int' | 'url' | 'recordingStatus' | 'transcriptionStatus' | 'text' | 'sid' | 'body';
 
 interface Generated {
   value: unknown;
@@ -164,6 +195,16 @@ function valueOf(kind: Kind, rng: Rng): Generated {
         () => `CA${hex(rng, 31)}`, () => `CA${hex(rng, 33)}`, () => `QU${hex(rng, 32)}`, () => `CA${'g'.repeat(32)}`,
         () => `${rng.pick(POOL)}\n`, () => ` ${rng.pick(POOL)}`, () => `${rng.pick(POOL)}</Say>`, () => 'CA../../etc/passwd', () => hostileText(rng),
       ])() };
+    case 'customer':
+      // A callback's `to`: the pool's customers (some another attempt's), members, the team number, attackers.
+      return rng.chance(0.4) ? { value: rng.pick(CUSTOMERS) } : strangerNumber(rng);
+    case 'attempt':
+      return { value: rng.pick<() => string>([
+        () => rng.pick(ATTEMPTS).a, () => rng.pick(ATTEMPTS).a, () => `${hex(rng, 8)}-${hex(rng, 4)}-4${hex(rng, 3)}-8${hex(rng, 3)}-${hex(rng, 12)}`,
+        () => rng.pick(ATTEMPTS).a.toUpperCase(), () => `${rng.pick(ATTEMPTS).a}0`, () => '-'.repeat(36), () => hostileText(rng),
+      ])() };
+    case 'ref':
+      return { value: rng.pick([rng.pick(ATTEMPTS).ref, '0000', '999', '12345', '4100\n', '', hostileText(rng)]) };
     case 'sid':
       return { value: rng.pick([`QU${hex(rng, 32)}`, `RE${hex(rng, 32)}`, ACCOUNT_SID, `AC${hex(rng, 32)}`, hostileText(rng)]) };
     case 'digits':
@@ -229,6 +270,18 @@ interface VoiceRoute {
   promises?: (c: Case, root: Verb, requests: readonly RecordedRequest[]) => string[];
   /** Named attacks on this route, run on every seed before the generated cases. */
   corpus?: Attack[];
+  /** Settings this route needs on top of the team's (RING_TEAM_AFTER_SECONDS for the escalation). */
+  env?: Record<string, string>;
+  /**
+   * Whom a <Dial> may reach: a configured member (default; the caller's leg pulled to a member), the customer a
+   * callback claim in Sync holds for this very attempt (never a number because the webhook names it), or the
+   * conference of one caller's ring-all answer.
+   */
+  dials?: 'member' | 'callback' | 'conference';
+  /** The path the fuzz must reach in some cases, so its promises are not kept only by never getting there. */
+  reaches?: { what: string; atLeast: number; when: (root: Verb, requests: readonly RecordedRequest[]) => boolean };
+  /** Every case starts from the pool's first state: no pull, ring or callback settled yet (else the first case settles them for all). */
+  fresh?: boolean;
 }
 
 /** Parameters laid over a realistic webhook; `names` when a phone parameter names a member in a form other than E.164. */
@@ -251,12 +304,12 @@ const COMMON_ATTACKS: Attack[] = [
 
 /** Twilio's verbs by where the document runs (TWILIO-NOTES: waitUrl TwiML is Play, Say, Pause, Hangup, Redirect, Leave, Gather). */
 const ALLOWED: Record<Context, readonly string[]> = {
-  call: ['Say', 'Play', 'Pause', 'Gather', 'Dial', 'Number', 'Enqueue', 'Leave', 'Hangup', 'Redirect', 'Record', 'Reject'],
+  call: ['Say', 'Play', 'Pause', 'Gather', 'Dial', 'Number', 'Conference', 'Enqueue', 'Leave', 'Hangup', 'Redirect', 'Record', 'Reject'],
   queue: ['Say', 'Play', 'Pause', 'Gather', 'Hangup', 'Redirect', 'Leave'],
   whisper: ['Say', 'Play', 'Pause', 'Gather', 'Hangup'],
 };
 /** What may nest where in what Pull Phone answers. */
-const CHILDREN: Record<string, readonly string[]> = { Response: [], Gather: ['Say', 'Play', 'Pause'], Dial: ['Number'] };
+const CHILDREN: Record<string, readonly string[]> = { Response: [], Gather: ['Say', 'Play', 'Pause'], Dial: ['Number', 'Conference'] };
 
 const PHONE_KEYS = new Set(['From', 'member', 'Caller', 'To', 'Called']);
 
@@ -267,6 +320,30 @@ const callParams = (rng: Rng): Record<string, unknown> => ({
 const CALL_KEYS: Record<string, Kind> = {
   CallSid: 'callSid', AccountSid: 'sid', From: 'number', To: 'number', CallStatus: 'text', Direction: 'text', Caller: 'number', Called: 'number',
 };
+
+const RING_ENV = { RING_TEAM_AFTER_SECONDS: '60' };
+
+/** What Twilio sends the /callback-* URLs: its call to the member's phone, from the team number, with the attempt's query. */
+const ATTEMPT_QUERY = ATTEMPTS.map((a) => ({ member: a.member.number, to: a.to, ref: a.ref, label: a.label, a: a.a }));
+const ATTEMPT_KEYS: Record<string, Kind> = { ...CALL_KEYS, member: 'number', to: 'customer', ref: 'ref', label: 'text', a: 'attempt' };
+function attemptParams(rng: Rng): Record<string, unknown> {
+  const query = rng.pick(ATTEMPT_QUERY);
+  return { CallSid: `CA${hex(rng, 32)}`, AccountSid: ACCOUNT_SID, From: TWILIO_NUMBER, To: query.member, CallStatus: 'in-progress', Direction: 'outbound-api',
+    ApiVersion: '2010-04-01', ...query };
+}
+/** Attacks on every /callback-* route: an attacker's number, someone else's attempt or reference, injection, lists, 100 KB, nothing. */
+const CALLBACK_ATTACKS: Attack[] = [
+  { params: { ...ATTEMPT_QUERY[0], to: ATTACKER } },
+  { params: { ...ATTEMPT_QUERY[0], a: ATTEMPT_QUERY[1]?.a } },
+  { params: { ...ATTEMPT_QUERY[0], a: '01234567-89ab-4def-8123-456789abcdef' } },
+  { params: { ...ATTEMPT_QUERY[0], member: ATTACKER } },
+  { params: { ...ATTEMPT_QUERY[0], member: [ATTACKER, ANN.number], to: [ATTACKER, CUSTOMERS[0]] } },
+  { params: { ...ATTEMPT_QUERY[0], ref: INJECTION, label: INJECTION } },
+  { params: { ...ATTEMPT_QUERY[0], label: HUGE[1], a: HUGE[0] } },
+  { params: { ...ATTEMPT_QUERY[0], label: ['A', 'B'], ref: ['4101', '4100'] } },
+  { params: { ...ATTEMPT_QUERY[0], label: undefined } },
+  { params: { member: undefined, to: undefined, ref: undefined, label: undefined, a: undefined } },
+];
 
 const VOICE_ROUTES: VoiceRoute[] = [
   {
@@ -425,6 +502,182 @@ const VOICE_ROUTES: VoiceRoute[] = [
       { params: { CallStatus: 'COMPLETED' } },
     ],
   },
+  // Issue 15: a member's phone rings from the team number (/callback-answer), they press 1 (/callback-dial), the customer is dialled.
+  {
+    name: 'callback-answer', handler: callbackAnswer, context: 'call', maxSegments: 1, fresh: true,
+    keys: ATTEMPT_KEYS,
+    base: attemptParams,
+    shapes: [['Gather'], ['Say', 'Hangup']],
+    reaches: { what: 'prompts', atLeast: 50, when: (root) => walk(root).some((v) => v.name === 'Gather') },
+    corpus: [
+      ...CALLBACK_ATTACKS,
+      { params: { label: `a${'😀'.repeat(40)}` } },
+      { params: { label: '\uD800'.repeat(70) } },
+    ],
+    promises: (c, root, requests) => {
+      const problems = requests.length > 0 ? [`${requests.length} REST request(s) before the member pressed anything`] : [];
+      const gather = walk(root).find((v) => v.name === 'Gather');
+      if (gather === undefined) return problems;
+      // The key goes to /callback-dial about this same attempt, for a configured member only.
+      const action = new URL(gather.attrs.action ?? 'https://x.invalid/');
+      const to = firstOf(c.params, 'to');
+      if (action.pathname !== '/callback-dial' || c.names.member === undefined || action.searchParams.get('member') !== c.names.member
+        || action.searchParams.get('a') !== firstOf(c.params, 'a') || action.searchParams.get('to') !== toE164(typeof to === 'string' ? to : undefined)) {
+        problems.push(`asks for the key for ${JSON.stringify(gather.attrs.action)}`);
+      }
+      return problems;
+    },
+  },
+  {
+    name: 'callback-dial', handler: callbackDial, context: 'call', maxSegments: 1, fresh: true, dials: 'callback',
+    keys: { ...ATTEMPT_KEYS, Digits: 'digits' },
+    base: (rng) => ({ ...attemptParams(rng), Digits: rng.pick(['1', '1', '1', '2', '']) }),
+    shapes: [['Dial'], ['Say', 'Hangup']],
+    reaches: { what: 'customers dialled', atLeast: 20, when: (root) => walk(root).some((v) => v.name === 'Dial') },
+    corpus: [
+      ...CALLBACK_ATTACKS.map((attack): Attack => ({ ...attack, params: { Digits: '1', ...attack.params } })),
+      // The right key and a real attempt, but the number dialled named by the webhook: another customer, the team, a member.
+      { params: { ...ATTEMPT_QUERY[0], Digits: '1', to: CUSTOMERS[1] } },
+      { params: { ...ATTEMPT_QUERY[0], Digits: '1', to: TWILIO_NUMBER } },
+      { params: { ...ATTEMPT_QUERY[0], Digits: '1', to: BOB.number } },
+      { params: { ...ATTEMPT_QUERY[0], Digits: '1', to: `${CUSTOMERS[0] ?? ''}</Number><Number>${ATTACKER}` } },
+      { params: { ...ATTEMPT_QUERY[0], Digits: '1', to: [ATTACKER, CUSTOMERS[0]] } },
+      // Another member's attempt token, with this member's number: the claim is not theirs.
+      { params: { ...ATTEMPT_QUERY[0], Digits: '1', member: BOB.number }, names: { member: BOB.number } },
+      { params: { ...ATTEMPT_QUERY[1], Digits: '1', member: ANN.number }, names: { member: ANN.number } },
+      { params: { ...ATTEMPT_QUERY[0], Digits: ['2', '1'] } },
+      { params: { ...ATTEMPT_QUERY[0], Digits: '１' } },
+    ],
+    promises: (c) => othersClaimsDisturbed(c),
+  },
+  {
+    name: 'callback-result', handler: callbackResult, context: 'call', maxSegments: 1, fresh: true,
+    keys: { ...ATTEMPT_KEYS, DialCallStatus: 'dialStatus', DialBridged: 'bool', DialCallSid: 'callSid', DialCallDuration: 'int' },
+    base: (rng) => ({ ...attemptParams(rng), DialCallStatus: rng.pick(['completed', 'no-answer', 'busy', 'failed']), DialBridged: rng.pick(['true', 'false']),
+      DialCallSid: `CA${hex(rng, 32)}`, DialCallDuration: String(rng.int(300)) }),
+    shapes: [[], ['Say', 'Hangup']],
+    reaches: { what: 'team texts', atLeast: 30, when: (_root, requests) => requests.some((r) => r.path.endsWith('/Messages.json')) },
+    corpus: [
+      ...CALLBACK_ATTACKS.map((attack): Attack => ({ ...attack, params: { DialCallStatus: 'completed', DialBridged: 'true', DialCallDuration: '40', ...attack.params } })),
+      { params: { ...ATTEMPT_QUERY[0], member: BOB.number, DialCallStatus: 'completed', DialBridged: 'true', DialCallDuration: '40' }, names: { member: BOB.number } },
+      { params: { ...ATTEMPT_QUERY[0], ref: ATTEMPT_QUERY[1]?.ref, DialCallStatus: 'completed', DialBridged: 'true', DialCallDuration: '40' } },
+      { params: { ...ATTEMPT_QUERY[2], DialCallStatus: INJECTION, DialBridged: ['true', 'false'], DialCallDuration: '1e308' } },
+    ],
+    promises: (c) => othersClaimsDisturbed(c),
+  },
+  {
+    name: 'callback-status', handler: callbackStatus, context: 'call', maxSegments: 1, fresh: true,
+    keys: { ...ATTEMPT_KEYS, CallDuration: 'int' },
+    base: (rng) => ({ ...attemptParams(rng), CallStatus: rng.pick(['completed', 'no-answer', 'busy', 'failed', 'canceled']), CallDuration: String(rng.int(60)) }),
+    shapes: [[]],
+    reaches: { what: 'team texts', atLeast: 30, when: (_root, requests) => requests.some((r) => r.path.endsWith('/Messages.json')) },
+    corpus: [
+      ...CALLBACK_ATTACKS.map((attack): Attack => ({ ...attack, params: { CallStatus: 'no-answer', ...attack.params } })),
+      { params: { ...ATTEMPT_QUERY[3], a: ATTEMPT_QUERY[4]?.a, CallStatus: 'busy' } },
+      { params: { ...ATTEMPT_QUERY[3], CallStatus: ['completed', 'busy'] } },
+    ],
+    promises: (c) => othersClaimsDisturbed(c),
+  },
+  // Issue 16: in the wait document, /wait-music redirects to /ring-team; the rung member answers (/ring-answer); the caller joins (/ring-join).
+  {
+    name: 'ring-team', handler: ringTeam, context: 'queue', maxSegments: 1, fresh: true, env: RING_ENV,
+    keys: { ...CALL_KEYS, waited: 'int', queue: 'sid', QueueTime: 'int', QueuePosition: 'int', QueueSid: 'sid' },
+    // The redirect's own URL carries the wait and the queue (no queue parameters come with a <Redirect>).
+    base: (rng) => ({ ...callParams(rng), waited: String(55 + rng.int(70)), queue: queueSid }),
+    shapes: [['Gather'], ['Say', 'Leave']],
+    reaches: { what: 'escalations', atLeast: 20, when: (_root, requests) => requests.some((r) => r.path.endsWith('/Calls.json')) },
+    corpus: [
+      { params: { waited: '1e308' } },
+      { params: { waited: '-1', QueueTime: '90' } },
+      { params: { waited: ['90', '10'], queue: [`QU${'9'.repeat(32)}`, queueSid] } },
+      { params: { waited: '90', queue: INJECTION, QueuePosition: '1e308' } },
+      { params: { waited: '90', CallSid: `CA${'5'.repeat(32)}` } },
+      { params: { waited: '90', member: ATTACKER, To: ATTACKER, From: ATTACKER } },
+    ],
+    promises: (c, _root, requests) => {
+      // Members are rung for the caller whose call this is, each once, each asked on their own phone; never twice for a caller.
+      const calls = requests.filter((r) => r.method === 'POST' && r.path.endsWith('/Calls.json'));
+      const rung = calls.map((r) => r.params.To);
+      const problems = new Set(rung).size === rung.length ? [] : [`rang ${JSON.stringify(rung)}`];
+      const callSid = firstOf(c.params, 'CallSid');
+      if (calls.length > 0 && (RING_CALLS[POOL.indexOf(typeof callSid === 'string' ? callSid : '')]?.length ?? 0) > 0) problems.push(`rang the team again for ${String(callSid)}`);
+      for (const r of calls) {
+        const query = queryOf(r.params.Url ?? 'https://x.invalid/');
+        if (query.get('caller') !== firstOf(c.params, 'CallSid') || query.get('member') !== r.params.To) problems.push(`rang ${r.params.To ?? ''} with ${r.params.Url ?? ''}`);
+      }
+      return problems;
+    },
+  },
+  {
+    name: 'ring-answer', handler: ringAnswer, context: 'call', maxSegments: 1, fresh: true, dials: 'conference', env: RING_ENV,
+    keys: { ...CALL_KEYS, caller: 'callSid', member: 'number', queue: 'sid', Digits: 'digits' },
+    base: (rng) => {
+      const member = rng.pick(MEMBER_NUMBERS);
+      return { CallSid: `CA${hex(rng, 32)}`, AccountSid: ACCOUNT_SID, From: TWILIO_NUMBER, To: member, CallStatus: 'in-progress', Direction: 'outbound-api',
+        ApiVersion: '2010-04-01', caller: rng.pick(POOL), member, queue: queueSid, ...(rng.chance(0.6) ? { Digits: rng.pick(['1', '1', '2']) } : {}) };
+    },
+    shapes: [['Gather', 'Say', 'Hangup'], ['Say', 'Hangup'], ['Dial'], ['Say', 'Dial']],
+    reaches: { what: 'members joined to a caller', atLeast: 20, when: (root) => walk(root).some((v) => v.name === 'Conference') },
+    corpus: [
+      { params: { member: ATTACKER, Digits: '1' } },
+      { params: { member: [ATTACKER, ANN.number], Digits: '1' } },
+      { params: { member: TWILIO_NUMBER, Digits: '1' } },
+      { params: { caller: `CA${'5'.repeat(32)}`, Digits: '1' } },
+      { params: { caller: [POOL[1], POOL[0]], Digits: '1' } },
+      { params: { caller: `${POOL[0] ?? ''}</Conference><Conference>x`, Digits: '1' } },
+      { params: { queue: `QU${'9'.repeat(32)}`, Digits: '1' } },
+      { params: { queue: undefined, Digits: '1' } },
+      { params: { Digits: '１' } },
+      { params: { Digits: ['2', '1'] } },
+      { params: { member: '+1 (555) 123-0001', Digits: '1' }, names: { member: ANN.number } },
+      { params: { CallSid: POOL[0], Digits: '1' } },
+    ],
+    promises: (c, root, requests) => {
+      const callerSid = firstOf(c.params, 'caller');
+      const member = c.names.member;
+      if (member === undefined) {
+        // A leg that is not a member's is never connected and moves nothing.
+        const posts = requests.filter((r) => r.method === 'POST');
+        const top = root.children.map((v) => v.name).join(',');
+        return top === 'Say,Hangup' && posts.length === 0 ? [] : [`a non-member's leg got ${top} after ${posts.length} POST(s)`];
+      }
+      const problems: string[] = [];
+      const pull = typeof callerSid === 'string' ? twilio.syncItems(MAPS.outcomes)?.get(`${callerSid}-pull`)?.data as { memberNumber?: unknown } | undefined : undefined;
+      if (walk(root).some((v) => v.name === 'Conference') && (pull?.memberNumber !== member || firstOf(c.params, 'Digits') !== '1')) {
+        problems.push(`joins the caller though the pull claim is ${JSON.stringify(pull)}`);
+      }
+      for (const d of dequeued) {
+        if (d.callSid !== callerSid || d.url !== `${url('/ring-join')}?member=${encodeURIComponent(member)}`) problems.push(`moved ${d.callSid} to ${d.url}`);
+      }
+      // Only the other phones rung for this caller are stopped.
+      const own = RING_CALLS[POOL.indexOf(typeof callerSid === 'string' ? callerSid : '')]?.map((call) => call.sid) ?? [];
+      for (const r of requests.filter((q) => q.method === 'POST' && /\/Calls\/CA[0-9a-f]{32}\.json$/.test(q.path))) {
+        const sid = /(CA[0-9a-f]{32})\.json$/.exec(r.path)?.[1] ?? '';
+        if (!own.includes(sid) || sid === firstOf(c.params, 'CallSid')) problems.push(`ended call ${sid}`);
+      }
+      return problems;
+    },
+  },
+  {
+    name: 'ring-join', handler: ringJoin, context: 'call', maxSegments: 1, fresh: true, dials: 'conference', env: RING_ENV,
+    keys: { ...CALL_KEYS, member: 'number', QueueSid: 'sid', QueueTime: 'int' },
+    base: (rng) => ({ ...callParams(rng), member: rng.pick(MEMBER_NUMBERS), QueueSid: queueSid, QueueTime: String(60 + rng.int(50)) }),
+    shapes: [['Dial'], ['Say', 'Redirect']],
+    reaches: { what: 'callers joined', atLeast: 50, when: (root) => walk(root).some((v) => v.name === 'Conference') },
+    corpus: [
+      { params: { member: ATTACKER } },
+      { params: { CallSid: [POOL[1], POOL[0]] } },
+      { params: { CallSid: `${POOL[0] ?? ''}</Conference>` } },
+      { params: { member: INJECTION, CallSid: `CA${'5'.repeat(32)}` } },
+    ],
+    promises: (c) => {
+      // The call is settled connected, naming a member only when the URL names a configured one.
+      const callSid = firstOf(c.params, 'CallSid');
+      const outcome = typeof callSid === 'string' ? twilio.syncItems(MAPS.outcomes)?.get(callSid)?.data as { member?: unknown } | undefined : undefined;
+      const named = MEMBERS.find((m) => m.number === c.names.member)?.name;
+      return outcome === undefined || outcome.member === named ? [] : [`settled with member ${JSON.stringify(outcome.member)} for ${JSON.stringify(c.names.member)}`];
+    },
+  },
 ];
 
 const SMS_KEYS: Record<string, Kind> = { Body: 'body', To: 'number', MessageSid: 'sid', AccountSid: 'sid', NumMedia: 'int', NumSegments: 'int', MediaUrl0: 'url', SmsStatus: 'text' };
@@ -497,11 +750,11 @@ function voiceCases(route: VoiceRoute): Case[] {
   const attacks = [...COMMON_ATTACKS, ...(route.corpus ?? [])].map((attack, index): Case => {
     const params = { ...route.base(rng), ...attack.params };
     for (const [key, value] of Object.entries(params)) if (value === undefined) Reflect.deleteProperty(params, key);
-    return { index: -1 - index, params, env: TEAM, names: { ...namesOf(params), ...attack.names }, mutations: ['named attack'] };
+    return { index: -1 - index, params, env: { ...TEAM, ...route.env }, names: { ...namesOf(params), ...attack.names }, mutations: ['named attack'] };
   });
   return attacks.concat(Array.from({ length: CASES_PER_ROUTE }, (_, index) => {
     const params = route.base(rng);
-    const c: Case = { index, params, env: rng.chance(0.3) ? TEAM_WITH_EXTRAS : TEAM, names: namesOf(params), mutations: [] };
+    const c: Case = { index, params, env: { ...(rng.chance(0.3) ? TEAM_WITH_EXTRAS : TEAM), ...route.env }, names: namesOf(params), mutations: [] };
     if (rng.chance(0.03)) {
       c.params = {};
       c.names = {};
@@ -569,7 +822,8 @@ function smsCases(fromMember: boolean): Case[] {
 const NOT_XML = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/u;
 const URL_ATTRIBUTES = ['action', 'url', 'waitUrl', 'recordingStatusCallback', 'transcribeCallback', 'statusCallback'];
 const OUR_PAGES = new Set(['/incoming-call', '/wait-music', '/hold-key', '/queue-result', '/bridge', '/bridge-result', '/screen', '/voicemail',
-  '/voicemail-done', '/voicemail-saved', '/sms-reply', '/call-status', '/hold-music.wav']);
+  '/voicemail-done', '/voicemail-saved', '/sms-reply', '/call-status', '/hold-music.wav', '/callback-answer', '/callback-dial', '/callback-result',
+  '/callback-status', '/ring-team', '/ring-answer', '/ring-join']);
 
 /** Texts stay in the GSM-7 alphabet (one emoji would make every segment 70 characters). */
 function gsm7(text: string): boolean {
@@ -617,7 +871,11 @@ function voiceProblems(route: VoiceRoute, c: Case, root: Verb): string[] {
   for (const enqueue of walk(root).filter((v) => v.name === 'Enqueue')) {
     if (enqueue.text !== QUEUE_NAME) problems.push(`enqueued into ${JSON.stringify(enqueue.text)}`);
   }
-  for (const dial of walk(root).filter((v) => v.name === 'Dial')) {
+  const dials = walk(root).filter((v) => v.name === 'Dial');
+  if (route.dials === 'callback') return [...problems, ...dials.flatMap((dial) => callbackDialProblems(c, dial))];
+  if (route.dials === 'conference') return [...problems, ...dials.flatMap((dial) => conferenceDialProblems(route, c, dial))];
+  for (const dial of dials) {
+    if (dial.children.some((v) => v.name === 'Conference')) problems.push('a conference where only a member may be dialled');
     const numbers = dial.children.filter((v) => v.name === 'Number');
     const dialled = numbers[0]?.text ?? '';
     if (numbers.length !== 1 || !MEMBER_NUMBERS.includes(dialled)) problems.push(`dials ${JSON.stringify(numbers.map((n) => n.text))}, not one configured member`);
@@ -630,6 +888,45 @@ function voiceProblems(route: VoiceRoute, c: Case, root: Verb): string[] {
     if (c.names.member === undefined) problems.push('dials although the member parameter names no configured member');
   }
   return problems;
+}
+
+/** The first value of a parameter, as the functions read a repeated one. */
+function firstOf(params: Record<string, unknown>, key: string): unknown {
+  const value = params[key];
+  return Array.isArray(value) ? (value as unknown[])[0] : value;
+}
+
+/**
+ * /callback-dial dials a customer, not a member: only the number whose Sync claim holds this request's attempt token
+ * for this request's member, after the member pressed 1, showing the team number, with the Dial action about the same attempt.
+ */
+function callbackDialProblems(c: Case, dial: Verb): string[] {
+  const problems: string[] = [];
+  const numbers = dial.children.filter((v) => v.name === 'Number');
+  const dialled = numbers[0]?.text ?? '';
+  const attempt = ATTEMPTS.find((a) => a.to === dialled);
+  if (numbers.length !== 1 || dial.children.length !== 1 || attempt === undefined) {
+    return [`dials ${JSON.stringify(dial.children.map((n) => n.text))}, not one customer a callback claim holds`];
+  }
+  if (firstOf(c.params, 'a') !== attempt.a) problems.push(`dials ${dialled}, whose claim is another attempt's (${JSON.stringify(firstOf(c.params, 'a'))})`);
+  if (c.names.member !== attempt.member.number) problems.push(`dials ${dialled} for ${JSON.stringify(c.names.member)}, though ${attempt.member.name} holds the claim`);
+  if (firstOf(c.params, 'Digits') !== '1') problems.push(`dials after the key ${JSON.stringify(firstOf(c.params, 'Digits'))}`);
+  if (dial.attrs.callerId !== TWILIO_NUMBER) problems.push(`shows caller ID ${JSON.stringify(dial.attrs.callerId)}, not the team number`);
+  if (numbers[0]?.attrs.url !== undefined) problems.push('screens the customer\'s leg');
+  const action = dial.attrs.action === undefined ? undefined : new URL(dial.attrs.action);
+  if (action?.pathname !== '/callback-result' || action.searchParams.get('a') !== attempt.a || action.searchParams.get('to') !== dialled
+    || action.searchParams.get('member') !== attempt.member.number) problems.push(`the Dial action is ${JSON.stringify(dial.attrs.action)}`);
+  return problems;
+}
+
+/** A ring-all answer's <Dial>: one conference, named after the caller whose call it is about. */
+function conferenceDialProblems(route: VoiceRoute, c: Case, dial: Verb): string[] {
+  const rooms = dial.children.filter((v) => v.name === 'Conference');
+  if (rooms.length !== 1 || dial.children.length !== 1) return [`dials ${JSON.stringify(dial.children.map((v) => `${v.name} ${v.text}`))}, not one conference`];
+  // /ring-join runs on the caller's own call; /ring-answer on a member's, about the caller its URL names.
+  const callSid = firstOf(c.params, route.name === 'ring-join' ? 'CallSid' : 'caller');
+  const expected = typeof callSid === 'string' && /^CA[0-9a-f]{32}$/.test(callSid) ? conferenceName(callSid) : undefined;
+  return rooms[0]?.text === expected ? [] : [`joins conference ${JSON.stringify(rooms[0]?.text)}, expected ${JSON.stringify(expected)}`];
 }
 
 function smsProblems(c: Case, root: Verb, dequeued: readonly { url: string }[]): string[] {
@@ -670,8 +967,11 @@ let dequeued: { callSid: string; url: string }[] = [];
 const unhandled: unknown[] = [];
 const onUnhandled = (reason: unknown): void => { unhandled.push(reason); };
 
-/** Put the pool back in the queue with its records, as if those callers were still waiting. */
-function refill(): void {
+/**
+ * Put the pool back in the queue with its records, as if those callers were still waiting; `fresh`, also as if
+ * nobody had pulled them, rung the team for them or settled their callbacks yet.
+ */
+function refill(fresh = false): void {
   const waiting = new Set(twilio.waiting(QUEUE_NAME));
   POOL.forEach((callSid, i) => {
     if (!waiting.has(callSid)) twilio.enqueue(QUEUE_NAME, callSid);
@@ -680,6 +980,38 @@ function refill(): void {
     if (record?.callSid !== callSid) {
       twilio.setSyncItem(MAPS.calls, reference, { callSid, reference, name: POOL_NAMES[i], place: 'BOSTON MA', number: `+1617555010${i}` });
     }
+  });
+  if (!fresh) return;
+  const outcomes = twilio.syncItems(MAPS.outcomes);
+  const callbacks = twilio.syncItems(CALLBACK_MAP);
+  // Outcomes, pulls and ring calls of any call (a case may have named a caller outside the pool).
+  outcomes?.clear();
+  for (const key of [...callbacks?.keys() ?? []]) callbacks?.delete(key);
+  POOL.forEach((callSid, i) => {
+    const attempt = ATTEMPTS[i];
+    if (attempt === undefined) return;
+    if (RING_CALLS[i]?.length !== 0) twilio.setSyncItem(MAPS.outcomes, `${callSid}-ring`, { calls: RING_CALLS[i] });
+    twilio.setSyncItem(CALLBACK_MAP, `ref-${attempt.ref}`, { callSid, reference: attempt.ref, kind: 'missed', number: attempt.to, name: POOL_NAMES[i], at: Date.now() });
+    twilio.setSyncItem(CALLBACK_MAP, `num-${attempt.to}`, { reference: attempt.ref });
+    twilio.setSyncItem(CALLBACK_MAP, `claim-${attempt.to}`, { member: attempt.member.name, memberNumber: attempt.member.number, label: attempt.label, attempt: attempt.a });
+  });
+}
+
+/**
+ * What a /callback-* request must leave alone: every other attempt's claim as CALL left it, and every customer but
+ * the one its own `to` names not marked called back. (The Dial action is the proof a customer was reached, and it can
+ * come after a long talk, when the claim has run out: that customer's own reference may be marked.)
+ */
+function othersClaimsDisturbed(c: Case): string[] {
+  const callbacks = twilio.syncItems(CALLBACK_MAP);
+  const to = firstOf(c.params, 'to');
+  const named = toE164(typeof to === 'string' ? to : undefined);
+  return ATTEMPTS.flatMap((a) => {
+    const claim = callbacks?.get(`claim-${a.to}`)?.data as { attempt?: unknown; dialing?: unknown } | undefined;
+    const record = callbacks?.get(`ref-${a.ref}`)?.data as { calledBackBy?: unknown } | undefined;
+    const own = a.a === firstOf(c.params, 'a');
+    const problems = own || (claim?.attempt === a.a && claim.dialing === undefined) ? [] : [`${a.member.name}'s claim on ${a.to} became ${JSON.stringify(claim)}`];
+    return record?.calledBackBy === undefined || a.to === named ? problems : [...problems, `reference ${a.ref} marked called back by ${JSON.stringify(record.calledBackBy)}`];
   });
 }
 
@@ -709,6 +1041,7 @@ async function answer(handler: AnyHandler, c: Case): Promise<{ xml: string; twim
 async function runCase(route: string, handler: AnyHandler, c: Case, check: (root: Verb, requests: readonly RecordedRequest[]) => string[], maxSegments: number): Promise<string[]> {
   const requestsBefore = twilio.requests.length;
   const messagesBefore = twilio.messages.length;
+  const callsBefore = twilio.createdCalls.length;
   logs = [];
   dequeued = [];
   const problems: string[] = [];
@@ -727,9 +1060,14 @@ async function runCase(route: string, handler: AnyHandler, c: Case, check: (root
     if (m.from !== TWILIO_NUMBER) problems.push(`texted from ${JSON.stringify(m.from)}`);
     if (segments(m.body) > maxSegments || !gsm7(m.body)) problems.push(`a text of ${segments(m.body)} segment(s): ${JSON.stringify(m.body)}`);
   }
+  for (const call of twilio.createdCalls.slice(callsBefore)) {
+    if (!MEMBER_NUMBERS.includes(call.to)) problems.push(`called ${JSON.stringify(call.to)}, who is not a member`);
+    if (call.from !== TWILIO_NUMBER) problems.push(`called from ${JSON.stringify(call.from)}`);
+    if (foreignUrls({ name: 'Call', attrs: { url: call.url }, text: '', children: [] }).length > 0) problems.push(`a call answered by ${JSON.stringify(call.url)}`);
+  }
   const fellBack = logs.filter((line) => line.includes('answering with the safe fallback'));
   if (fellBack.length > 0) problems.push(`threw: ${fellBack.join(' | ')}`);
-  const secrets = [...MEMBER_NUMBERS, ATTACKER, TWILIO_NUMBER].map((n) => n.slice(-10)).concat(AUTH_TOKEN);
+  const secrets = [...MEMBER_NUMBERS, ...CUSTOMERS, ATTACKER, TWILIO_NUMBER].map((n) => n.slice(-10)).concat(AUTH_TOKEN);
   const leaky = logs.filter((line) => secrets.some((s) => line.includes(s)));
   if (leaky.length > 0) problems.push(`logged a full number or the token: ${leaky.join(' | ').slice(0, 300)}`);
   if (unhandled.length > 0) problems.push(`unhandled rejection: ${String(unhandled.splice(0)[0])}`);
@@ -738,6 +1076,7 @@ async function runCase(route: string, handler: AnyHandler, c: Case, check: (root
 
 beforeAll(async () => {
   twilio = await startTwilio();
+  queueSid = twilio.queueNamed(QUEUE_NAME).sid;
   // Twilio's own description of its API, when it is beside the project (it is in CI): hostile input must never become a request Twilio refuses.
   twilio.validator = contractValidator();
   twilio.onDequeue = (callSid, to) => { dequeued.push({ callSid, url: to }); };
@@ -817,6 +1156,31 @@ describe('the checks', () => {
     expect(found).toMatch(/URLs outside our functions/);
   });
 
+  it('catch a callback that dials the number its URL names, and a ring answer that joins whoever asks to any caller', async () => {
+    const dialsTo = careless((event) => {
+      const response = voiceResponse();
+      if (first(event.Digits) === '1') response.dial({ callerId: TWILIO_NUMBER, action: url('/callback-result') }).number(first(event.to));
+      return response;
+    });
+    const dialRoute = route('callback-dial');
+    const dialCases = voiceCases(dialRoute).slice(0, 60);
+    const found = await failuresOf('careless callback-dial', dialsTo, dialCases, (c, root) => voiceProblems(dialRoute, c, root));
+    expect(found).toMatch(/not one customer a callback claim holds/);
+    expect(found).toMatch(/whose claim is another attempt's|though \w+ holds the claim/);
+
+    const joinsAnyone = careless((event) => {
+      const response = voiceResponse();
+      response.dial().conference(`pull-${first(event.caller)}`);
+      return response;
+    });
+    const answerRoute = route('ring-answer');
+    const answerCases = voiceCases(answerRoute).slice(0, 60);
+    const joined = await failuresOf('careless ring-answer', joinsAnyone, answerCases, (c, root, requests) => [...voiceProblems(answerRoute, c, root), ...answerRoute.promises?.(c, root, requests) ?? []]);
+    expect(joined).toMatch(/joins the caller though the pull claim is undefined/);
+    expect(joined).toMatch(/a non-member's leg got Dial/);
+    expect(joined).toMatch(/joins conference "pull-[^"]*", expected undefined/);
+  });
+
   it('catch a reply to a stranger and a text to a non-member', async () => {
     const answersEveryone = careless((event) => {
       const response = messagingResponse();
@@ -835,14 +1199,21 @@ describe.each(VOICE_ROUTES.map((route) => [route.name, route] as const))('/%s un
   it(`answers ${CASES_PER_ROUTE} malformed webhooks with well-formed TwiML of its own verbs, dialling and texting only members`, async () => {
     const cases = voiceCases(route);
     const failures: string[] = [];
+    let reached = 0;
     for (const c of cases) {
-      refill();
-      failures.push(...await runCase(route.name, route.handler, c, (root, requests) => [...voiceProblems(route, c, root), ...(route.promises?.(c, root, requests) ?? [])], route.maxSegments));
+      refill(route.fresh);
+      failures.push(...await runCase(route.name, route.handler, c, (root, requests) => {
+        if (route.reaches?.when(root, requests) === true) reached += 1;
+        return [...voiceProblems(route, c, root), ...(route.promises?.(c, root, requests) ?? [])];
+      }, route.maxSegments));
       // A caller Twilio really queued is one the later routes can be asked about.
       if (route.name === 'incoming-call' && typeof c.params.CallSid === 'string' && /^CA[0-9a-f]{32}$/.test(c.params.CallSid)) twilio.enqueue(QUEUE_NAME, c.params.CallSid);
     }
     expect(cases.filter((c) => c.index >= 0).length).toBeGreaterThanOrEqual(200);
     expect(failures.slice(0, 10)).toEqual([]);
+    if (route.reaches !== undefined) {
+      expect({ [route.reaches.what]: reached >= route.reaches.atLeast }).toEqual({ [route.reaches.what]: true });
+    }
   }, 60_000);
 });
 
