@@ -4,7 +4,7 @@
  * /callback-dial gets the key, or nothing (actionOnEmptyResult), so silence is reported too.
  */
 import { PRESS_SECONDS, spokenLabel } from '../src/callback';
-import { attemptOf, attemptQuery } from '../src/callback-step';
+import { attemptOf, attemptQuery, cannotCallBack } from '../src/callback-step';
 import { defineStep, voiceResponse } from '../src/step';
 
 export const handler = defineStep({
@@ -24,10 +24,5 @@ export const handler = defineStep({
     gather.say(`Pull Phone. You are calling back ${spokenLabel(attempt.label)}. Press 1 to call them now from the team number.`);
     return response;
   },
-  fallback: () => {
-    const response = voiceResponse();
-    response.say('Sorry, this call back cannot be made right now.');
-    response.hangup();
-    return response;
-  },
+  fallback: cannotCallBack,
 });

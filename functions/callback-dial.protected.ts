@@ -3,7 +3,7 @@
  * (a Twilio number of the account is always an allowed callerId). Anything else or nothing: the attempt ends,
  * the customer is freed for another member and the team is told.
  */
-import { attemptDialing, attemptFailed, attemptOf, attemptQuery } from '../src/callback-step';
+import { attemptDialing, attemptFailed, attemptOf, attemptQuery, cannotCallBack } from '../src/callback-step';
 import { defineStep, voiceResponse } from '../src/step';
 import { param } from '../src/webhook';
 
@@ -35,10 +35,5 @@ export const handler = defineStep({
     dial.number(attempt.to);
     return response;
   },
-  fallback: () => {
-    const response = voiceResponse();
-    response.say('Sorry, this call back cannot be made right now.');
-    response.hangup();
-    return response;
-  },
+  fallback: cannotCallBack,
 });

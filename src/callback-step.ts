@@ -13,7 +13,7 @@ import { logError, logInfo } from './log';
 import { replies } from './messages';
 import { maskNumber, toE164 } from './phone';
 import { cleanLabel } from './sms-text';
-import { Step } from './step';
+import { Step, voiceResponse, VoiceResponse } from './step';
 import type { CallRecord } from './store';
 import { memberByNumber, SYNC_READ_MS, textedSummary, textMembers, within } from './team';
 import { describeFailure, failureKind, failureOf } from './twilio-api';
@@ -233,4 +233,12 @@ export async function memberCallEnded(step: Step, a: Attempt, unreached: Unreach
 export async function owedText(step: Step): Promise<string | undefined> {
   const owed = await within(step, 'callbacks owed', SYNC_READ_MS, callbackStore(step).owed(), undefined);
   return owed === undefined ? undefined : callbackTexts.owed(owed.owed, owed.more);
+}
+
+/** What the member hears when a callback step cannot go on (misconfigured, failed, late): said once, then goodbye. */
+export function cannotCallBack(): VoiceResponse {
+  const response = voiceResponse();
+  response.say('Sorry, this call back cannot be made right now.');
+  response.hangup();
+  return response;
 }
