@@ -5,18 +5,14 @@
  */
 import { PRESS_SECONDS, spokenLabel } from '../src/callback';
 import { attemptOf, attemptQuery, cannotCallBack } from '../src/callback-step';
-import { defineStep, voiceResponse } from '../src/step';
+import { defineStep, sayAndHangUp, voiceResponse } from '../src/step';
 
 export const handler = defineStep({
   name: 'callback-answer',
   run: (step, event) => {
-    const response = voiceResponse();
     const attempt = attemptOf(step, event);
-    if (attempt === undefined) {
-      response.say('Sorry, this call back cannot be made.');
-      response.hangup();
-      return response;
-    }
+    if (attempt === undefined) return sayAndHangUp('Sorry, this call back cannot be made.');
+    const response = voiceResponse();
     const gather = response.gather({
       numDigits: 1, timeout: PRESS_SECONDS, method: 'POST', actionOnEmptyResult: true,
       action: step.url('/callback-dial', attemptQuery(attempt)),

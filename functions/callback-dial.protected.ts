@@ -4,30 +4,20 @@
  * the customer is freed for another member and the team is told.
  */
 import { attemptDialing, attemptFailed, attemptOf, attemptQuery, cannotCallBack } from '../src/callback-step';
-import { defineStep, voiceResponse } from '../src/step';
+import { defineStep, sayAndHangUp, voiceResponse } from '../src/step';
 import { param } from '../src/webhook';
 
 export const handler = defineStep({
   name: 'callback-dial',
   run: async (step, event) => {
-    const response = voiceResponse();
     const attempt = attemptOf(step, event);
-    if (attempt === undefined) {
-      response.say('Sorry, this call back cannot be made.');
-      response.hangup();
-      return response;
-    }
+    if (attempt === undefined) return sayAndHangUp('Sorry, this call back cannot be made.');
     if (param(event, 'Digits') !== '1') {
       await attemptFailed(step, attempt, 'did not press 1');
-      response.say('Not calling. Goodbye.');
-      response.hangup();
-      return response;
+      return sayAndHangUp('Not calling. Goodbye.');
     }
-    if (!(await attemptDialing(step, attempt))) {
-      response.say('This call back is no longer yours to make. Goodbye.');
-      response.hangup();
-      return response;
-    }
+    if (!(await attemptDialing(step, attempt))) return sayAndHangUp('This call back is no longer yours to make. Goodbye.');
+    const response = voiceResponse();
     const dial = response.dial({
       callerId: step.config.twilioNumber, timeout: step.config.ringSeconds,
       action: step.url('/callback-result', attemptQuery(attempt)), method: 'POST',

@@ -13,7 +13,7 @@ import { findQueueSid, pullCaller, whereIs } from '../src/queue';
 import { conferenceName, RING_ACCEPT_KEY, RING_PROMPT_SECONDS, membersToRing, ringWords } from '../src/ring';
 import { endRingCalls } from '../src/ring-calls';
 import { conferenceTwiml } from '../src/ring-twiml';
-import { defineStep, Step, voiceResponse, VoiceResponse } from '../src/step';
+import { defineStep, sayAndHangUp, Step, voiceResponse, VoiceResponse } from '../src/step';
 import { PullRecord } from '../src/store';
 import { callerDetails, memberByNumber, SYNC_READ_MS, teamInTurn, textMembers, within } from '../src/team';
 import { describeFailure } from '../src/twilio-api';
@@ -26,12 +26,12 @@ export const handler = defineStep({
     const member = memberByNumber(step, toE164(param(event, 'member')));
     if (callerSid === undefined || member === undefined) {
       logError(step.name, 'ring answer without a caller or a configured member; hanging up');
-      return goodbye(ringWords.unknown);
+      return sayAndHangUp(ringWords.unknown);
     }
     const digits = param(event, 'Digits');
     const queueSid = sidParam(event, 'queue', 'QU');
     if (digits === undefined) return prompt(step, callerSid, member, queueSid);
-    if (digits !== RING_ACCEPT_KEY) return goodbye(ringWords.otherKey);
+    if (digits !== RING_ACCEPT_KEY) return sayAndHangUp(ringWords.otherKey);
     return take(step, callerSid, member, queueSid, sidParam(event, 'CallSid', 'CA'));
   },
   // Past the claim the caller may be on their way to the conference: the member waits there rather than hang up.
@@ -39,7 +39,7 @@ export const handler = defineStep({
     const callerSid = sidParam(event, 'caller', 'CA');
     return reached.has('claimed') && callerSid !== undefined
       ? conferenceTwiml(conferenceName(callerSid), ringWords.unsure)
-      : goodbye(ringWords.unknown);
+      : sayAndHangUp(ringWords.unknown);
   },
 });
 
@@ -50,8 +50,8 @@ async function prompt(step: Step, callerSid: string, member: Member, queueSid: s
     within(step, 'pull claim', SYNC_READ_MS, step.store.pullOf(callerSid), undefined),
     within(step, 'call outcome', SYNC_READ_MS, step.store.outcomeOf(callerSid), undefined),
   ]);
-  if (pull !== undefined) return goodbye(ringWords.takenBy(pull.member, pull.memberNumber === member.number));
-  if (outcome !== undefined) return goodbye(ringWords.gone);
+  if (pull !== undefined) return sayAndHangUp(ringWords.takenBy(pull.member, pull.memberNumber === member.number));
+  if (outcome !== undefined) return sayAndHangUp(ringWords.gone);
   const response = voiceResponse();
   const gather = response.gather({
     numDigits: 1, timeout: RING_PROMPT_SECONDS, method: 'POST',
@@ -78,11 +78,11 @@ async function take(step: Step, callerSid: string, member: Member, queueParam: s
     within(step, 'paused members', SYNC_READ_MS, step.store.pausedMembers(), new Set<string>()),
     queueParam === undefined ? findQueueSid(step.client, step.config.queueName) : Promise.resolve(queueParam),
   ]);
-  if (claim === undefined) return goodbye(ringWords.unknown);
+  if (claim === undefined) return sayAndHangUp(ringWords.unknown);
   // The same member's own earlier press (a repeated request) holds the claim: they go to the conference again.
   const mine = !claim.won && claim.by?.memberNumber === member.number && claim.by.url === url;
   if (mine) return conferenceTwiml(conferenceName(callerSid));
-  if (!claim.won) return goodbye(ringWords.takenBy(claim.by?.member ?? 'Another member', claim.by?.memberNumber === member.number));
+  if (!claim.won) return sayAndHangUp(ringWords.takenBy(claim.by?.member ?? 'Another member', claim.by?.memberNumber === member.number));
   step.reached.add('claimed');
 
   // Round 2: the dequeue into the conference, and the other phones stopped, at once.
@@ -92,7 +92,7 @@ async function take(step: Step, callerSid: string, member: Member, queueParam: s
   ]);
   if (moved === 'gone') {
     logInfo(step.name, `caller ${caller.reference} had left before ${member.name}'s ring answer`);
-    return goodbye(ringWords.gone);
+    return sayAndHangUp(ringWords.gone);
   }
   // Round 3: the team told who took the caller (those who were rung, the taker aside). The outcome is settled by
   // /ring-join when the caller arrives.
@@ -113,11 +113,4 @@ async function dequeue(step: Step, queueSid: string, callSid: string, url: strin
   // Unlike an SMS pull, the member cannot send it again: they wait in the conference, and a caller the dequeue
   // never moved still reaches voicemail at the wait limit.
   return 'unsure';
-}
-
-function goodbye(words: string): VoiceResponse {
-  const response = voiceResponse();
-  response.say(words);
-  response.hangup();
-  return response;
 }

@@ -13,7 +13,7 @@ import { logError, logInfo } from './log';
 import { replies } from './messages';
 import { maskNumber, toE164 } from './phone';
 import { cleanLabel } from './sms-text';
-import { Step, voiceResponse, VoiceResponse } from './step';
+import { sayAndHangUp, Step, VoiceResponse } from './step';
 import type { CallRecord } from './store';
 import { memberByNumber, SYNC_READ_MS, textedSummary, textMembers, within } from './team';
 import { describeFailure, failureKind, failureOf } from './twilio-api';
@@ -237,8 +237,5 @@ export async function owedText(step: Step): Promise<string | undefined> {
 
 /** What the member hears when a callback step cannot go on (misconfigured, failed, late): said once, then goodbye. */
 export function cannotCallBack(): VoiceResponse {
-  const response = voiceResponse();
-  response.say('Sorry, this call back cannot be made right now.');
-  response.hangup();
-  return response;
+  return sayAndHangUp('Sorry, this call back cannot be made right now.');
 }

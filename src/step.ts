@@ -159,6 +159,14 @@ export function sayAndLeave(prompt: string): VoiceResponse {
   return response;
 }
 
+/** A last word to whoever is on the line, then the call ends: for the calls Pull Phone places to members. */
+export function sayAndHangUp(words: string): VoiceResponse {
+  const response = voiceResponse();
+  response.say(words);
+  response.hangup();
+  return response;
+}
+
 /** The safe path for a caller whenever something is wrong: an apology, then voicemail (which needs nothing configured). */
 export function apologiseToVoicemail(url: Step['url'], prompt: string): VoiceResponse {
   const response = voiceResponse();
