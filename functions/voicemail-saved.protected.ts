@@ -11,7 +11,7 @@ import { cleanLabel } from '../src/sms-text';
 import { defineStep, Step, voiceResponse } from '../src/step';
 import { describeFailure } from '../src/twilio-api';
 import { callbackReference, textMissedCaller } from '../src/callback-step';
-import { callerDetails, numberFromCall, reportMissed, SYNC_READ_MS, teamInTurn, textedSummary, textMembers, within } from '../src/team';
+import { askAgain, callerDetails, MUST_READ_MS, numberFromCall, reportMissed, SYNC_READ_MS, teamInTurn, textedSummary, textMembers, within } from '../src/team';
 import { voicemailRecordOf } from '../src/voicemail';
 import { linkKey, makeToken, voicemailIdFor } from '../src/voicemail-link';
 import { PAGE_PATH } from '../src/voicemail-page';
@@ -113,7 +113,8 @@ async function saveVoicemail(step: Step, id: string, record: Parameters<Step['st
 async function reportNoMessage(step: Step, callSid: string, from: string | undefined): Promise<void> {
   const details = callerDetails(step, callSid, from ?? numberFromCall(step, callSid));
   if (await reportMissed(step, callSid, details)) return;
-  const outcome = await step.store.outcomeOf(callSid);
+  // Asked again on failure, within what the step has left: this read alone decides whether the caller is reported.
+  const outcome = await within(step, 'call outcome', Math.min(MUST_READ_MS, step.remainingMs() - 2000), askAgain(() => step.store.outcomeOf(callSid), 3), undefined);
   if (outcome?.outcome !== 'voicemail' || !(await step.store.claimNotice(callSid, 'voicemail'))) return;
   const caller = await details;
   const [call] = await Promise.all([callbackReference(step, caller, 'missed'), textMissedCaller(step, caller)]);

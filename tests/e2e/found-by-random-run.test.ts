@@ -132,6 +132,25 @@ describe('a silent caller at the beep is reported missed with the number to call
     }
   });
 
+  // The Record action settled the call as a voicemail, so /voicemail-saved's claim of 'missed' is lost and it reads
+  // the outcome to learn it must tell the team instead: one failed read of it (the worst profile fails 5% of
+  // reads) must not leave the silent caller unreported. Here the first two reads of it once recording began fail.
+  it('the first reads of the call\'s outcome failing', async () => {
+    const scene = world.scene({ variants: { silentRecording: 'absent' } });
+    let failed = 0;
+    world.twilio.faults = (r) => {
+      if (r.method !== 'GET' || !/\/Maps\/pull-phone-outcomes\/Items\/CA\w{32}$/.test(r.path) || world.twilio.recordings.size === 0 || failed >= 2) return undefined;
+      failed += 1;
+      return { status: 503 };
+    };
+    const call = silentAfterBobsPull(scene);
+    await scene.sim.run();
+
+    expect(failed).toBe(2);
+    expect(call.outcome).toBe('missed');
+    for (const member of scene.members) expect(reportsAbout(member, JANE.from, call.callSid).map((r) => r.kind)).toEqual(['missed']);
+  });
+
   // Neither Sync nor the Call resource answers: the number cannot be learnt, but the team is still told, once each,
   // with the caller's reference (the one in their new-call text), rather than nothing.
   it('the record and the call both unreadable: still one missed report each, naming the reference', async () => {
