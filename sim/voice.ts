@@ -419,10 +419,17 @@ export class Simulator {
           call.finish(this.now(), call.leg.hungUp() ? 'caller' : 'app');
           next = undefined;
           break;
-        case 'gone':
+        case 'gone': {
+          // Moved over REST (Calls update with a Url) while a verb ran: the new Url's TwiML runs.
+          const moved = control.interrupt.kind === 'dequeue' ? call.leg.takeDequeue() : undefined;
+          if (moved !== undefined) {
+            next = { url: moved.url, method: moved.method, params: {} };
+            break;
+          }
           call.finish(this.now(), 'caller');
           next = undefined;
           break;
+        }
         case 'leave':
         case 'error':
           this.applicationError(call);

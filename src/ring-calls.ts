@@ -5,6 +5,7 @@ import { maskNumber } from './phone';
 import { callReference } from './reference';
 import { Step } from './step';
 import { RingCall } from './store';
+import { SYNC_READ_MS, within } from './team';
 import { describeFailure } from './twilio-api';
 
 /**
@@ -43,4 +44,28 @@ export async function endRingCalls(step: Step, calls: readonly RingCall[], keep:
       logError(step.name, `ending the ring call to ${maskNumber(call.member)} failed (${describeFailure(error)}); it stops ringing by itself, and answered it says who took the caller`);
     }
   }));
+}
+
+/**
+ * The status of a member's ring call (Calls resource: queued, ringing, in-progress, or a final one), or undefined
+ * when Twilio does not say in time; callers of this treat "unknown" as "still on the line" and ask again later.
+ */
+export async function ringCallStatus(step: Step, ringCall: string): Promise<string | undefined> {
+  return within(step, 'the member\'s call', SYNC_READ_MS, step.client.calls(ringCall).fetch().then((call) => call.status as string), undefined);
+}
+
+/**
+ * Move a caller's call to `url` (Calls update with Url, "initiates a call redirect": ../shared/twilio-oai
+ * twilio_api_v2010.json, UpdateCall). A call in a conference leaves it (the Participants resource no longer lists "a participant
+ * whose call has been modified to use new TwiML", twilio.com/docs/voice/api/conference-participant-resource).
+ * False when Twilio refused or did not answer: the caller hung up meanwhile (21220), or the next wait request tries again.
+ */
+export async function moveCaller(step: Step, callerSid: string, url: string): Promise<boolean> {
+  try {
+    await step.client.calls(callerSid).update({ url, method: 'POST' });
+    return true;
+  } catch (error) {
+    logError(step.name, `moving caller ${callReference(callerSid)} failed (${describeFailure(error)})`);
+    return false;
+  }
 }
