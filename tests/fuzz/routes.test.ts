@@ -31,6 +31,7 @@ import { handler as callbackStatus } from '../../functions/callback-status.prote
 import { handler as ringTeam } from '../../functions/ring-team.protected';
 import { handler as ringAnswer } from '../../functions/ring-answer.protected';
 import { handler as ringJoin } from '../../functions/ring-join.protected';
+import { handler as ringWait } from '../../functions/ring-wait.protected';
 import { CALLBACK_MAP } from '../../src/callback-store';
 import { toE164 } from '../../src/phone';
 import { conferenceName } from '../../src/ring';
@@ -253,7 +254,7 @@ interface Case {
 }
 
 type AnyHandler = Parameters<typeof invoke>[0];
-type Context = 'call' | 'queue' | 'whisper';
+type Context = 'call' | 'queue' | 'whisper' | 'conference-wait';
 
 interface VoiceRoute {
   name: string;
@@ -307,6 +308,8 @@ const ALLOWED: Record<Context, readonly string[]> = {
   call: ['Say', 'Play', 'Pause', 'Gather', 'Dial', 'Number', 'Conference', 'Enqueue', 'Leave', 'Hangup', 'Redirect', 'Record', 'Reject'],
   queue: ['Say', 'Play', 'Pause', 'Gather', 'Hangup', 'Redirect', 'Leave'],
   whisper: ['Say', 'Play', 'Pause', 'Gather', 'Hangup'],
+  // A <Conference waitUrl> document "can only contain Say, Play, Pause, and Redirect" (twilio.com/docs/errors/13238).
+  'conference-wait': ['Say', 'Play', 'Pause', 'Redirect'],
 };
 /** What may nest where in what Pull Phone answers. */
 const CHILDREN: Record<string, readonly string[]> = { Response: [], Gather: ['Say', 'Play', 'Pause'], Dial: ['Number', 'Conference'] };
@@ -676,6 +679,30 @@ const VOICE_ROUTES: VoiceRoute[] = [
       const outcome = typeof callSid === 'string' ? twilio.syncItems(MAPS.outcomes)?.get(callSid)?.data as { member?: unknown } | undefined : undefined;
       const named = MEMBERS.find((m) => m.number === c.names.member)?.name;
       return outcome === undefined || outcome.member === named ? [] : [`settled with member ${JSON.stringify(outcome.member)} for ${JSON.stringify(c.names.member)}`];
+    },
+  },
+  {
+    name: 'ring-wait', handler: ringWait, context: 'conference-wait', maxSegments: 1, fresh: true, env: RING_ENV,
+    keys: { ...CALL_KEYS, caller: 'callSid', ring: 'callSid', member: 'number', waited: 'int' },
+    base: (rng) => ({ ...callParams(rng), caller: rng.pick(POOL), ring: rng.pick(POOL), member: rng.pick(MEMBER_NUMBERS), waited: String(rng.int(60)) }),
+    shapes: [['Pause', 'Redirect'], ['Pause']],
+    reaches: { what: 'callers moved to voicemail', atLeast: 20, when: (_root, requests) => requests.some((r) => r.method === 'POST' && /\/Calls\/CA\w+\.json$/.test(r.path)) },
+    corpus: [
+      { params: { caller: `${POOL[0] ?? ''}</Conference>`, waited: '45' } },
+      { params: { caller: [POOL[1], POOL[0]], waited: '99' } },
+      { params: { waited: '-5' } },
+      { params: { waited: INJECTION, member: INJECTION } },
+    ],
+    promises: (c, _root, requests) => {
+      // Only the caller the URL names is ever moved, and only back to /ring-join (which sends them to voicemail).
+      const problems: string[] = [];
+      const caller = firstOf(c.params, 'caller');
+      for (const r of requests.filter((q) => q.method === 'POST' && /\/Calls\/CA\w+\.json$/.test(q.path))) {
+        const sid = /(CA[0-9a-f]{32})\.json$/.exec(r.path)?.[1] ?? '';
+        if (sid !== caller) problems.push(`moved call ${sid}, not the caller ${JSON.stringify(caller)}`);
+        if (!(r.params.Url ?? '').startsWith(`${url('/ring-join')}?`) || !(r.params.Url ?? '').includes('left=1')) problems.push(`moved the caller to ${r.params.Url ?? '(no Url)'}`);
+      }
+      return problems;
     },
   },
 ];
