@@ -650,7 +650,10 @@ const VOICE_ROUTES: VoiceRoute[] = [
         problems.push(`joins the caller though the pull claim is ${JSON.stringify(pull)}`);
       }
       for (const d of dequeued) {
-        if (d.callSid !== callerSid || d.url !== `${url('/ring-join')}?member=${encodeURIComponent(member)}`) problems.push(`moved ${d.callSid} to ${d.url}`);
+        // The member's own call rides along (only as Twilio would send it: a well-formed CallSid).
+        const own = firstOf(c.params, 'CallSid');
+        const ring = typeof own === 'string' && /^CA[0-9a-f]{32}$/.test(own) ? `&ring=${own}` : '';
+        if (d.callSid !== callerSid || d.url !== `${url('/ring-join')}?member=${encodeURIComponent(member)}${ring}`) problems.push(`moved ${d.callSid} to ${d.url}`);
       }
       // Only the other phones rung for this caller are stopped.
       const own = RING_CALLS[POOL.indexOf(typeof callerSid === 'string' ? callerSid : '')]?.map((call) => call.sid) ?? [];
@@ -850,7 +853,7 @@ const NOT_XML = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\u
 const URL_ATTRIBUTES = ['action', 'url', 'waitUrl', 'recordingStatusCallback', 'transcribeCallback', 'statusCallback'];
 const OUR_PAGES = new Set(['/incoming-call', '/wait-music', '/hold-key', '/queue-result', '/bridge', '/bridge-result', '/screen', '/voicemail',
   '/voicemail-done', '/voicemail-saved', '/sms-reply', '/call-status', '/hold-music.wav', '/callback-answer', '/callback-dial', '/callback-result',
-  '/callback-status', '/ring-team', '/ring-answer', '/ring-join']);
+  '/callback-status', '/ring-team', '/ring-answer', '/ring-join', '/ring-wait']);
 
 /** Texts stay in the GSM-7 alphabet (one emoji would make every segment 70 characters). */
 function gsm7(text: string): boolean {
