@@ -143,6 +143,8 @@ export class TwilioStandIn {
   onCallUpdate: CallUpdateListener | undefined;
   /** Every call update accepted, in order (reset by resetLog). */
   readonly callUpdates: { sid: string; status?: string; url?: string; method?: string; at: number }[] = [];
+  /** The conference rooms the voice side holds (Conferences list); none when unset. */
+  conferenceRooms: (() => { sid: string; friendlyName: string; status: 'init' | 'in-progress' | 'completed' }[]) | undefined;
   /** When a call began (the voice side knows its calls); undefined for a call Twilio does not know. */
   callStart: ((callSid: string) => number | undefined) | undefined;
   readonly now: () => number;
@@ -247,6 +249,7 @@ export class TwilioStandIn {
     this.onCall = undefined;
     this.onCallUpdate = undefined;
     this.callStart = undefined;
+    this.conferenceRooms = undefined;
     this.latencyMs = this.options.latencyMs ?? 0;
   }
 
@@ -421,6 +424,13 @@ export class TwilioStandIn {
         const member = queue?.members[index];
         if (queue === undefined || member === undefined) return [404, twilioError(404, 20404, 'The requested resource was not found')];
         return [200, this.memberJson(queue, member, index)];
+      }
+      if (path === `${api}/Conferences.json` && method === 'GET') {
+        // ListConference: filtered by FriendlyName and Status (init, in-progress, completed).
+        const rooms = (this.conferenceRooms?.() ?? [])
+          .filter((r) => (p.FriendlyName === undefined || r.friendlyName === p.FriendlyName) && (p.Status === undefined || r.status === p.Status))
+          .map((r) => ({ sid: r.sid, account_sid: this.options.accountSid, friendly_name: r.friendlyName, status: r.status, uri: `${api}/Conferences/${r.sid}.json` }));
+        return [200, page2010('conferences', `${api}/Conferences.json`, rooms, p)];
       }
       if ((m = new RegExp(`^${api}/Calls/(CA\\w+)/Recordings\\.json$`).exec(path)) !== null && method === 'GET') {
         const list = [...this.recordings.values()].filter((r) => r.callSid === m?.[1]).slice(0, pageSize(p, MAX_PAGE_2010)).map((r) => ({

@@ -11,8 +11,9 @@
  * - endConferenceOnExit: "If a participant leaves with endConferenceOnExit=true, the conference ends for all".
  * - waitUrl: what a participant in a room not yet started hears; a TwiML document there "can only contain Say, Play,
  *   Pause, and Redirect" (twilio.com/docs/errors/13238). A <Redirect> there is followed (the next wait document);
- *   when a document ends, the simulator asks the same waitUrl again, as Twilio does for an <Enqueue> waitUrl (the
- *   Conference docs do not say; Pull Phone's wait document ends in a <Redirect>, so it does not depend on this).
+ *   when a document ends, the simulator asks the same waitUrl again, as Twilio does for an <Enqueue> waitUrl. The
+ *   Conference docs do not say either way, so the simulator can also play the first document only
+ *   (SimulatorOptions.conferenceWait 'once'): Pull Phone must not depend on a second request.
  *   No waitUrl: Twilio's default hold music, played here as silence.
  * - A participant whose call is moved to new TwiML leaves the room (the Participants resource no longer lists "a
  *   participant ... whose call has been modified to use new TwiML", twilio.com/docs/voice/api/conference-participant-resource).
@@ -34,6 +35,8 @@ interface Participant {
 }
 
 export interface Room {
+  /** The Conference resource's SID (CF…). */
+  sid: string;
   name: string;
   participants: Participant[];
   ended: boolean;
@@ -64,7 +67,7 @@ export async function conference(
   const name = noun.text.trim();
   let room = sim.conferences.get(name);
   if (room === undefined || room.ended) {
-    room = { name, participants: [], ended: false, started: false, joined: [], talked: new Set() };
+    room = { sid: sim.sid('CF'), name, participants: [], ended: false, started: false, joined: [], talked: new Set() };
     sim.conferences.set(name, room);
   }
   const me: Participant = { who, call, endOnExit: noun.attrs.endConferenceOnExit === 'true' };
@@ -72,7 +75,7 @@ export async function conference(
   room.joined.push(who);
   if (noun.attrs.startConferenceOnEnter !== 'false') room.started = true;
   sim.emit(call, who, 'dial', `joins conference ${name}${room.participants.length > 1 ? ` with ${room.participants.filter((p) => p !== me).map((p) => p.who).join(', ')}` : ' (alone)'}${room.started ? '' : ', not started'}`);
-  const waiting = new WaitMusic(sim, call, who, noun.attrs.waitUrl, noun.attrs.waitMethod ?? 'POST');
+  const waiting = new WaitMusic(sim, call, who, noun.attrs.waitUrl, noun.attrs.waitMethod ?? 'POST', sim.options.conferenceWait ?? 'repeats');
 
   const joinedAt = sim.now();
   const met = new Set<string>();
@@ -133,13 +136,17 @@ class WaitMusic {
   private url: string | undefined;
   private method: string;
 
-  constructor(private readonly sim: Simulator, private readonly call: SimCall, private readonly who: string, waitUrl: string | undefined, method: string) {
+  constructor(
+    private readonly sim: Simulator, private readonly call: SimCall, private readonly who: string, waitUrl: string | undefined, method: string,
+    private readonly reading: 'repeats' | 'once',
+  ) {
     this.url = waitUrl === undefined || waitUrl === '' ? undefined : waitUrl;
     this.method = method;
   }
 
   async tick(seconds: number): Promise<void> {
     if (this.url === undefined) return;
+    if (this.verbs !== undefined && this.index >= this.verbs.length && this.reading === 'once') return;
     if (this.verbs === undefined || this.index >= this.verbs.length) {
       const doc = await this.sim.fetch(this.call, this.url, this.method, this.sim.callParams(this.call, 'in-progress'), 'conference-wait');
       // An answer Twilio could not use (recorded as a violation): the default music, as silence, from then on.
@@ -151,12 +158,19 @@ class WaitMusic {
       this.index = 0;
       this.left = undefined;
       // An empty wait document: silence (rather than asking again every second).
-      if (this.verbs.length === 0) this.url = undefined;
-      return;
+      if (this.verbs.length === 0) {
+        this.url = undefined;
+        return;
+      }
     }
     const verb = this.verbs[this.index];
     if (verb === undefined) return;
     if (verb.name === 'Redirect') {
+      // 'once': the first document is all the caller gets; its <Redirect> is not followed.
+      if (this.reading === 'once') {
+        this.index = this.verbs.length;
+        return;
+      }
       this.url = verb.text.trim();
       this.method = verb.attrs.method ?? 'POST';
       this.verbs = undefined;

@@ -199,6 +199,43 @@ describe('the member who pressed 1 hangs up before coming into the room', () => 
     for (const member of scene.members) expect({ member: member.name, reports: reportsAbout(member, JANE.from, call.callSid).map((r) => r.kind) }).toEqual({ member: member.name, reports: ['voicemail'] });
   });
 
+  // The Conference docs do not say whether Twilio asks a wait document again (or follows its <Redirect>): played here
+  // with the first document only. The caller starts waiting while Ann's phone is still on the line (her ring answer
+  // is slow to finish), so /ring-wait's one check finds her there; she hangs up before coming in, and her ring call's
+  // status callback (/ring-status) finds the caller waiting in a room that never started.
+  it('a wait document Twilio plays only once: the taker\'s hang-up still sends the caller to voicemail', async () => {
+    const scene = world.scene({ conferenceWait: 'once' });
+    const call = scene.sim.call({ ...JANE, voicemail: { speakSeconds: 8, end: 'hangup' } });
+    const ann = scene.member('Ann');
+    ann.answers({ afterSeconds: 3, press: '1', pressAfterSeconds: 2, talkSeconds: 30 });
+    scene.member('Bob').doesNotAnswer();
+    scene.member('Cara').doesNotAnswer();
+    let pulled = false;
+    let hungUp = false;
+    // Once the caller is pulled, "Ann took the call" texts take 1.5 s (real time, under the client's 2.5 s limit).
+    world.twilio.sleep = (ms) => new Promise((resolve) => { setTimeout(resolve, ms); });
+    world.twilio.slowRequests = (request) => (pulled && request.method === 'POST' && request.path.endsWith('/Messages.json') ? 1500 : undefined);
+    scene.sim.onEmit((event) => {
+      if (event.callSid !== call.callSid) return;
+      if (event.kind === 'queue' && event.text.startsWith('pulled out of the queue')) pulled = true;
+      // The caller heard the wait document's pause: /ring-wait has checked once, with Ann still on the line.
+      if (event.kind === 'heard' && event.who === 'caller' && event.text.startsWith('(pause') && !hungUp) {
+        const annsCall = scene.sim.outbound.find((o) => o.created.to === ann.number);
+        if (annsCall === undefined) return;
+        hungUp = true;
+        scene.sim.emit(annsCall.call, 'Ann', 'hangup', 'Ann hangs up');
+        annsCall.call.leg.hangUp();
+      }
+    });
+    await scene.sim.run();
+    expectValidTwiml(scene.sim);
+    expect(hungUp).toBe(true);
+    expect(call.outcome).toBe('voicemail');
+    expect(call.heard()).toContain(ringWords.takerLeft);
+    expect(scene.sim.webhooks.filter((w) => w.callSid === call.callSid && w.path === '/ring-wait')).toHaveLength(1);
+    for (const member of scene.members) expect({ member: member.name, reports: reportsAbout(member, JANE.from, call.callSid).map((r) => r.kind) }).toEqual({ member: member.name, reports: ['voicemail'] });
+  }, 40_000);
+
   it('a caller who then hangs up without a message is reported missed to everyone (not counted as connected)', async () => {
     const scene = world.scene();
     const call = scene.sim.call({ ...JANE, voicemail: { speakSeconds: 0, end: 'hangup' } });

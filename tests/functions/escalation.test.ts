@@ -4,6 +4,7 @@ import { handler as ringTeam } from '../../functions/ring-team.protected';
 import { handler as ringAnswer } from '../../functions/ring-answer.protected';
 import { handler as ringJoin } from '../../functions/ring-join.protected';
 import { handler as ringWait } from '../../functions/ring-wait.protected';
+import { handler as ringStatus } from '../../functions/ring-status.protected';
 import { handler as smsReply } from '../../functions/sms-reply.protected';
 import { handler as callStatus } from '../../functions/call-status.protected';
 import { MAPS } from '../../src/store';
@@ -218,6 +219,10 @@ describe('/ring-wait: the caller is in the room, waiting for the member who pres
     twilio.callStatus.set(annCall, 'completed');
     twilio.resetLog();
     await invoke(ringWait, waitRequest(waitUrl, caller), ON);
+    // Ann's ring call's status callback sees the same room at the same moment: the caller is moved once, not twice
+    // (a second move would pull them out of the voicemail the first one started).
+    twilio.conferenceRooms = () => [{ sid: `CF${'1'.repeat(32)}`, friendlyName: `pull-${caller.callSid}`, status: 'init' }];
+    await invoke(ringStatus, { caller: caller.callSid, CallSid: annCall, CallStatus: 'completed', From: TWILIO_NUMBER, To: ANN.number }, ON);
     expect(twilio.callUpdates.map((u) => [u.sid, u.url, u.method])).toEqual([
       [caller.callSid, `${url('/ring-join')}?member=%2B15551230001&ring=${annCall}&left=1`, 'POST'],
     ]);
@@ -247,5 +252,49 @@ describe('/ring-wait: the caller is in the room, waiting for the member who pres
     twilio.resetLog();
     await invoke(ringWait, waitRequest(waitUrl, caller, { waited: '45' }), ON);
     expect(twilio.callUpdates.map((u) => u.sid)).toEqual([caller.callSid]);
+  });
+});
+
+describe('/ring-status: a ring call ends', () => {
+  async function taken(): Promise<{ caller: Arrival; annCall: string; bobCall: string }> {
+    const caller = await arrive(twilio, '+16175550101', { CallerName: 'JANE' }, ON);
+    await ringTeamFor(caller, 61);
+    const sid = (number: string): string => twilio.createdCalls.find((c) => c.to === number)?.sid ?? '';
+    twilio.callStatus.set(caller.callSid, 'in-progress');
+    await invoke(ringAnswer, ringParams(caller, ANN, sid(ANN.number), '1'), ON);
+    return { caller, annCall: sid(ANN.number), bobCall: sid(BOB.number) };
+  }
+  const room = (caller: Arrival, status: 'init' | 'in-progress' | 'completed') => () => [{ sid: `CF${'1'.repeat(32)}`, friendlyName: `pull-${caller.callSid}`, status }];
+  const ended = (caller: Arrival, callSid: string, member: { number: string }) => ({
+    caller: caller.callSid, CallSid: callSid, CallStatus: 'completed', From: TWILIO_NUMBER, To: member.number, CallDuration: '9',
+  });
+
+  it('every ring call asks for it when it ends (completed only, the default event)', async () => {
+    const caller = await arrive(twilio, '+16175550101', {}, ON);
+    await ringTeamFor(caller, 61);
+    for (const created of twilio.createdCalls) {
+      expect([created.statusCallback, created.statusCallbackMethod, created.statusCallbackEvents]).toEqual([`${url('/ring-status')}?caller=${caller.callSid}`, 'POST', ['completed']]);
+    }
+  });
+
+  it('the taker\'s call ends while the caller waits in a room that never started: the caller is moved back to /ring-join, to voicemail', async () => {
+    const { caller, annCall } = await taken();
+    twilio.conferenceRooms = room(caller, 'init');
+    twilio.resetLog();
+    await invoke(ringStatus, ended(caller, annCall, ANN), ON);
+    expect(twilio.callUpdates.map((u) => [u.sid, u.url])).toEqual([[caller.callSid, `${url('/ring-join')}?member=%2B15551230001&ring=${annCall}&left=1`]]);
+    // One round: the pull claim and the room, read in parallel.
+    expect(twilio.requests.filter((r) => r.method === 'GET').map((r) => r.path.replace(/.*\/(Conferences\.json|Items\/.*)$/, '$1'))).toEqual(expect.arrayContaining(['Conferences.json']));
+  });
+
+  it('nothing moves when the room started (the two talked), or when a call other than the taker\'s ends', async () => {
+    const { caller, annCall, bobCall } = await taken();
+    twilio.conferenceRooms = room(caller, 'completed');
+    twilio.resetLog();
+    await invoke(ringStatus, ended(caller, annCall, ANN), ON);
+    twilio.conferenceRooms = room(caller, 'init');
+    await invoke(ringStatus, ended(caller, bobCall, BOB), ON);
+    await invoke(ringStatus, { ...ended(caller, annCall, ANN), CallStatus: 'in-progress' }, ON);
+    expect(twilio.callUpdates).toEqual([]);
   });
 });

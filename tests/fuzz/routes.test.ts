@@ -32,6 +32,7 @@ import { handler as ringTeam } from '../../functions/ring-team.protected';
 import { handler as ringAnswer } from '../../functions/ring-answer.protected';
 import { handler as ringJoin } from '../../functions/ring-join.protected';
 import { handler as ringWait } from '../../functions/ring-wait.protected';
+import { handler as ringStatus } from '../../functions/ring-status.protected';
 import { CALLBACK_MAP } from '../../src/callback-store';
 import { toE164 } from '../../src/phone';
 import { conferenceName } from '../../src/ring';
@@ -696,19 +697,33 @@ const VOICE_ROUTES: VoiceRoute[] = [
       { params: { waited: '-5' } },
       { params: { waited: INJECTION, member: INJECTION } },
     ],
-    promises: (c, _root, requests) => {
-      // Only the caller the URL names is ever moved, and only back to /ring-join (which sends them to voicemail).
-      const problems: string[] = [];
-      const caller = firstOf(c.params, 'caller');
-      for (const r of requests.filter((q) => q.method === 'POST' && /\/Calls\/CA\w+\.json$/.test(q.path))) {
-        const sid = /(CA[0-9a-f]{32})\.json$/.exec(r.path)?.[1] ?? '';
-        if (sid !== caller) problems.push(`moved call ${sid}, not the caller ${JSON.stringify(caller)}`);
-        if (!(r.params.Url ?? '').startsWith(`${url('/ring-join')}?`) || !(r.params.Url ?? '').includes('left=1')) problems.push(`moved the caller to ${r.params.Url ?? '(no Url)'}`);
-      }
-      return problems;
-    },
+    promises: (c, _root, requests) => movesOnlyTheCaller(c, requests),
+  },
+  {
+    name: 'ring-status', handler: ringStatus, context: 'call', maxSegments: 1, fresh: true, env: RING_ENV,
+    keys: { ...CALL_KEYS, caller: 'callSid', CallDuration: 'int' },
+    base: (rng) => ({ ...callParams(rng), caller: rng.pick(POOL), CallStatus: rng.pick(['completed', 'busy', 'no-answer', 'canceled', 'failed', 'in-progress']), CallDuration: String(rng.int(60)) }),
+    shapes: [[]],
+    corpus: [
+      { params: { caller: `${POOL[0] ?? ''}</Conference>` } },
+      { params: { caller: [POOL[1], POOL[0]], CallStatus: 'completed' } },
+      { params: { CallStatus: ['completed', 'in-progress'] } },
+    ],
+    promises: (c, _root, requests) => movesOnlyTheCaller(c, requests),
   },
 ];
+
+/** Only the caller the URL names is ever moved, and only back to /ring-join (which sends them to voicemail). */
+function movesOnlyTheCaller(c: Case, requests: readonly RecordedRequest[]): string[] {
+  const problems: string[] = [];
+  const caller = firstOf(c.params, 'caller');
+  for (const r of requests.filter((q) => q.method === 'POST' && /\/Calls\/CA\w+\.json$/.test(q.path))) {
+    const sid = /(CA[0-9a-f]{32})\.json$/.exec(r.path)?.[1] ?? '';
+    if (sid !== caller) problems.push(`moved call ${sid}, not the caller ${JSON.stringify(caller)}`);
+    if (!(r.params.Url ?? '').startsWith(`${url('/ring-join')}?`) || !(r.params.Url ?? '').includes('left=1')) problems.push(`moved the caller to ${r.params.Url ?? '(no Url)'}`);
+  }
+  return problems;
+}
 
 const SMS_KEYS: Record<string, Kind> = { Body: 'body', To: 'number', MessageSid: 'sid', AccountSid: 'sid', NumMedia: 'int', NumSegments: 'int', MediaUrl0: 'url', SmsStatus: 'text' };
 
@@ -853,7 +868,7 @@ const NOT_XML = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\u
 const URL_ATTRIBUTES = ['action', 'url', 'waitUrl', 'recordingStatusCallback', 'transcribeCallback', 'statusCallback'];
 const OUR_PAGES = new Set(['/incoming-call', '/wait-music', '/hold-key', '/queue-result', '/bridge', '/bridge-result', '/screen', '/voicemail',
   '/voicemail-done', '/voicemail-saved', '/sms-reply', '/call-status', '/hold-music.wav', '/callback-answer', '/callback-dial', '/callback-result',
-  '/callback-status', '/ring-team', '/ring-answer', '/ring-join', '/ring-wait']);
+  '/callback-status', '/ring-team', '/ring-answer', '/ring-join', '/ring-wait', '/ring-status']);
 
 /** Texts stay in the GSM-7 alphabet (one emoji would make every segment 70 characters). */
 function gsm7(text: string): boolean {
