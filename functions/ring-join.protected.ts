@@ -7,8 +7,8 @@
  * waited for: /call-status, which reports a call with no outcome as missed, only comes once this call is over, so
  * a claim made before the answer is always seen there, however slow Sync is (the conference needs no quick answer).
  * A member who left before coming into the room (their phone hung up) leaves the caller to voicemail instead:
- * here, when the caller arrives after they left, or by /ring-wait, when the caller is in the room waiting for them
- * (it moves the call back here with `left`).
+ * here, when the caller arrives after they left, or by /ring-wait or /ring-status, when the caller is in the room
+ * waiting for them (they move the call back here with `left`).
  */
 import { DEFAULT_PROMPTS } from '../src/config';
 import { logError, logInfo } from '../src/log';

@@ -10,7 +10,7 @@
 import { logError, logInfo } from '../src/log';
 import { toE164 } from '../src/phone';
 import { callReference } from '../src/reference';
-import { callerWaitVerdict, RING_WAIT_SECONDS } from '../src/ring';
+import { callerWaitVerdict, memberLeft, RING_WAIT_SECONDS } from '../src/ring';
 import { ringCallStatus, takerLeft } from '../src/ring-calls';
 import { defineStep, voiceResponse, VoiceResponse } from '../src/step';
 import { numberParam, param, sidParam, WebhookEvent } from '../src/webhook';
@@ -27,7 +27,7 @@ export const handler = defineStep({
     }
     const memberStatus = ringCall === undefined ? undefined : await ringCallStatus(step, ringCall);
     if (callerWaitVerdict(memberStatus, waited) === 'voicemail') {
-      logInfo(step.name, `caller ${callReference(callerSid)} waited ${waited}s in the room; the member ${memberStatus === undefined ? 'never came in' : `left (${memberStatus})`}`);
+      logInfo(step.name, `caller ${callReference(callerSid)} waited ${waited}s in the room; the member ${memberStatus === undefined || !memberLeft(memberStatus) ? 'never came in' : `left (${memberStatus})`}`);
       await takerLeft(step, callerSid, toE164(param(event, 'member')) ?? undefined, ringCall);
       // The move takes the call out of the room; this answer is only what the caller hears until it lands.
     }
