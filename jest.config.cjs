@@ -10,7 +10,7 @@ const built = { ...shared, globalSetup: '<rootDir>/tests/support/build-once.cjs'
 
 // The slow group: 15-40 s a file, where most files take under 5 s. They start first (tests/support/sequencer.cjs),
 // so they run beside the rest instead of after it.
-// - tests/random: seeded randomized runs, 12-80 calls each through the real built functions served by twilio-run.
+// - tests/random: seeded randomized runs, 12-40 calls each through the real built functions served by twilio-run.
 //   The faults they inject include slow answers (0.1-1.2 s) and retries, and those take real time: the simulator's
 //   clock stands still while a request is in flight, so a caller's patience is never mistaken for a slow function.
 // - tests/fuzz: 240 hostile webhooks per route, each a real handler run with its REST round trips to the stand-in.

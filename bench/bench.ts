@@ -332,7 +332,9 @@ async function main(): Promise<void> {
   }
   print(`bench: routes measured in ${((performance.now() - started) / 1000).toFixed(1)} s (the functions logged ${run.logLines} lines and ${run.errorLines} error lines, not shown); now whole calls in the simulator`);
 
+  const elapsed = (): string => `${((performance.now() - started) / 1000).toFixed(1)} s`;
   const chained = sortOutcomes(await chainOutcomes());
+  print(`bench: outcomes chained in-process by ${elapsed()}`);
   let outcomes = chained;
   let simulatedHold: Simulated['hold'] | undefined;
   let told: TimeToKnow[] = [];
@@ -354,10 +356,11 @@ async function main(): Promise<void> {
     outcomeMethod = `${CHAINED_METHOD} (The call simulator could not be used: ${simulatorFailure}.)`;
     print(`bench: the simulator failed; per-outcome counts come from the in-process chain instead`);
   }
-  print('bench: now loading each built function and the trivial yardstick in fresh node processes');
+  print(`bench: whole calls simulated by ${elapsed()}; now loading each built function and the trivial yardstick in fresh node processes`);
 
   // One child at a time: two loading at once on two cores measured each load about twice as slow.
   const load = await measureLoads(root, options.loadRuns, 1);
+  print(`bench: loads measured by ${elapsed()}`);
   const musicSeconds = wavDurationSeconds(readFileSync(join(root, 'assets', 'hold-music.wav')));
   const hold: HoldFigures = { musicSeconds, invocationsPerMinute: 60 / musicSeconds, ...(simulatedHold === undefined ? {} : { simulated: simulatedHold }) };
   const targets = checkTargets(routes, outcomes, hold, load, told, throughput);

@@ -67,7 +67,11 @@ export async function pool<T>(tasks: readonly (() => Promise<T>)[], limit: numbe
   return results;
 }
 
-/** `runs` cold loads of each file; the twilio-preloaded comparison, a sub-millisecond figure, gets at most 3. */
+/**
+ * `runs` cold loads of each file; the twilio-preloaded comparison, a sub-millisecond figure, gets a third as many
+ * (one in the quick run, three in --full): each of those children loads all of twilio first, about three times a
+ * plain cold load's cost, and no target reads them.
+ */
 export async function measureLoads(root: string, runs: number, parallel: number): Promise<LoadRow[]> {
   const dir = join(root, 'dist', 'functions');
   const names = readdirSync(dir).filter((f) => f.endsWith('.js')).sort();
@@ -75,7 +79,7 @@ export async function measureLoads(root: string, runs: number, parallel: number)
   const files = [...names.map((name) => ({ name, path: join(dir, name) })), { name: TRIVIAL_FILE, path: await buildTrivial(root) }];
   // Round by round, every file once per round: a burst of load on the machine hits all files alike.
   const tasks = Array.from({ length: runs }, (_, round) => files.flatMap((file) => [false, true]
-    .filter((pre) => !pre || round < Math.min(3, Math.ceil(runs / 3)))
+    .filter((pre) => !pre || round < Math.min(3, Math.max(1, Math.floor(runs / 3))))
     .map((pre) => async () => ({ file: file.name, pre, ms: await loadOnce(root, file.path, pre) })))).flat();
   const results = await pool(tasks, parallel);
   const rows = files.map((file) => ({

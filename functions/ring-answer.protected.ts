@@ -12,7 +12,7 @@ import { toE164 } from '../src/phone';
 import { findQueueSid, pullCaller, whereIs } from '../src/queue';
 import { conferenceName, RING_ACCEPT_KEY, RING_PROMPT_SECONDS, membersToRing, ringWords } from '../src/ring';
 import { endRingCalls } from '../src/ring-calls';
-import { conferenceTwiml } from '../src/ring-twiml';
+import { memberConferenceTwiml } from '../src/ring-twiml';
 import { defineStep, sayAndHangUp, Step, voiceResponse, VoiceResponse } from '../src/step';
 import { PullRecord } from '../src/store';
 import { callerDetails, memberByNumber, SYNC_READ_MS, teamInTurn, textMembers, within } from '../src/team';
@@ -38,7 +38,7 @@ export const handler = defineStep({
   fallback: (_url, event, _why, { reached }) => {
     const callerSid = sidParam(event, 'caller', 'CA');
     return reached.has('claimed') && callerSid !== undefined
-      ? conferenceTwiml(conferenceName(callerSid), ringWords.unsure)
+      ? memberConferenceTwiml(conferenceName(callerSid), ringWords.unsure)
       : sayAndHangUp(ringWords.unknown);
   },
 });
@@ -64,7 +64,8 @@ async function prompt(step: Step, callerSid: string, member: Member, queueSid: s
 }
 
 async function take(step: Step, callerSid: string, member: Member, queueParam: string | undefined, ownCall: string | undefined): Promise<VoiceResponse> {
-  const url = step.url('/ring-join', { member: member.number });
+  // The member's own call rides along, so the caller's side can tell whether the member is still on the line.
+  const url = step.url('/ring-join', { member: member.number, ring: ownCall });
   const pull: PullRecord = { member: member.name, memberNumber: member.number, action: 'accept', url };
   // Round 1: the claim (first wins, against every other member and every SMS pull), the caller's details for the
   // team's text, the other ring calls, who paused, and the queue when the URL did not carry it.
@@ -81,7 +82,7 @@ async function take(step: Step, callerSid: string, member: Member, queueParam: s
   if (claim === undefined) return sayAndHangUp(ringWords.unknown);
   // The same member's own earlier press (a repeated request) holds the claim: they go to the conference again.
   const mine = !claim.won && claim.by?.memberNumber === member.number && claim.by.url === url;
-  if (mine) return conferenceTwiml(conferenceName(callerSid));
+  if (mine) return memberConferenceTwiml(conferenceName(callerSid));
   if (!claim.won) return sayAndHangUp(ringWords.takenBy(claim.by?.member ?? 'Another member', claim.by?.memberNumber === member.number));
   step.reached.add('claimed');
 
@@ -99,7 +100,7 @@ async function take(step: Step, callerSid: string, member: Member, queueParam: s
   const others = teamInTurn(membersToRing(step.config.members, paused), callerSid).filter((m) => m.number !== member.number);
   await textMembers(step, others, takenText(member, caller), `caller ${caller.reference}`);
   logInfo(step.name, `caller ${caller.reference} taken by a ring-all answer${moved === 'unsure' ? ' (dequeue unconfirmed)' : ''}`);
-  return conferenceTwiml(conferenceName(callerSid), moved === 'unsure' ? ringWords.unsure : undefined);
+  return memberConferenceTwiml(conferenceName(callerSid), moved === 'unsure' ? ringWords.unsure : undefined);
 }
 
 /** As the SMS pull does it: a time-out is checked, never retried (a second dequeue could land beside the first). */

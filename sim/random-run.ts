@@ -175,7 +175,7 @@ export async function randomRun(world: World, options: RandomRunOptions): Promis
     webhooks: sim.webhooks.length,
     dequeues: calls.reduce((n, c) => n + c.dequeues, 0),
     ringAllCalls: sim.outbound.filter((o) => new URL(o.created.url).pathname === '/ring-answer').length,
-    ringAllConnections: [...sim.conferences.values()].filter((room) => room.joined.includes('caller') && room.joined.length > 1).length,
+    ringAllConnections: [...sim.conferences.values()].filter((room) => room.talked.has('caller')).length,
     faults: faultCounts,
     longestQueueSeconds: Math.max(0, ...calls.map((c) => c.queueSeconds() ?? 0)),
     longestHoldLoopSeconds: longestHoldLoop(calls),

@@ -41,6 +41,7 @@ export interface SceneOptions {
   /** The reading of Twilio to play (variants.ts); unset points keep the simulator's old reading. */
   variants?: SimulatorOptions['variants'];
   smsThroughput?: SimulatorOptions['smsThroughput'];
+  conferenceWait?: SimulatorOptions['conferenceWait'];
 }
 
 /** The members' phones and the simulator for one scenario; `World.scene()` makes a fresh one. */
@@ -114,6 +115,7 @@ export class World {
       ...(options.transcriptionCallbackDelay === undefined ? {} : { transcriptionCallbackDelay: options.transcriptionCallbackDelay }),
       ...(options.variants === undefined ? {} : { variants: options.variants }),
       ...(options.smsThroughput === undefined ? {} : { smsThroughput: options.smsThroughput }),
+      ...(options.conferenceWait === undefined ? {} : { conferenceWait: options.conferenceWait }),
     });
     this.current = sim;
     // The simulator counts a call's start from the scene's start; Twilio gives the wall-clock time.

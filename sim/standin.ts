@@ -95,7 +95,7 @@ export interface CreatedCall {
 }
 export type CallListener = (call: CreatedCall) => void;
 /** A call ended or moved over REST (POST Calls/{CallSid}.json): the voice side carries it out. */
-export type CallUpdateListener = (callSid: string, update: { status?: string; url?: string }) => void;
+export type CallUpdateListener = (callSid: string, update: { status?: string; url?: string; method?: string }) => void;
 /** Decide a fault for a request, or undefined to answer normally. */
 export type FaultInjector = (request: { method: string; host: string; path: string }) => Fault | undefined;
 /** Check a request against a contract; return a reason to refuse it with 422, as a mock of the spec would. */
@@ -126,7 +126,7 @@ export class TwilioStandIn {
   latencyMs: number;
   faults: FaultInjector | undefined;
   /** Milliseconds before a request is even looked at (V8: REST answers delayed up to 15 s), or undefined. */
-  slowRequests: ((request: { method: string; host: string; path: string }) => number | undefined) | undefined;
+  slowRequests: ((request: { method: string; host: string; path: string; params: Record<string, string> }) => number | undefined) | undefined;
   /** How a late answer (slowRequests) waits: the simulator's virtual clock, or real time when unset. */
   sleep: ((ms: number) => Promise<void>) | undefined;
   /** Told of each request as it arrives, with a promise of its answer (the simulator holds its clock meanwhile). */
@@ -142,7 +142,9 @@ export class TwilioStandIn {
   /** Told of every accepted call update (Status=completed/canceled, a new Url). */
   onCallUpdate: CallUpdateListener | undefined;
   /** Every call update accepted, in order (reset by resetLog). */
-  readonly callUpdates: { sid: string; status?: string; url?: string; at: number }[] = [];
+  readonly callUpdates: { sid: string; status?: string; url?: string; method?: string; at: number }[] = [];
+  /** The conference rooms the voice side holds (Conferences list); none when unset. */
+  conferenceRooms: (() => { sid: string; friendlyName: string; status: 'init' | 'in-progress' | 'completed' }[]) | undefined;
   /** When a call began (the voice side knows its calls); undefined for a call Twilio does not know. */
   callStart: ((callSid: string) => number | undefined) | undefined;
   /** Who made and who received a call the voice side knows (GET Calls/{CallSid} `from`, `to`); calls created over REST are known here. */
@@ -250,6 +252,7 @@ export class TwilioStandIn {
     this.onCallUpdate = undefined;
     this.callStart = undefined;
     this.callParties = undefined;
+    this.conferenceRooms = undefined;
     this.latencyMs = this.options.latencyMs ?? 0;
   }
 
@@ -326,9 +329,11 @@ export class TwilioStandIn {
     this.inFlight += 1;
     try {
       const [, host = '', ...rest] = new URL(req.url ?? '/', 'http://stand-in').pathname.split('/');
-      const late = this.slowRequests?.({ method: req.method ?? 'GET', host, path: `/${rest.map(decodeURIComponent).join('/')}` });
       // A late answer waits on the simulator's clock when it has one: the caller's world goes on meanwhile.
       const body = await readBody(req);
+      const late = this.slowRequests?.({
+        method: req.method ?? 'GET', host, path: `/${rest.map(decodeURIComponent).join('/')}`, params: Object.fromEntries(new URLSearchParams(body)),
+      });
       if (late !== undefined) await (this.sleep ?? realSleep)(late);
       const answered = this.answer(req, res, body);
       this.onRequest?.(answered.catch(() => undefined));
@@ -422,6 +427,13 @@ export class TwilioStandIn {
         const member = queue?.members[index];
         if (queue === undefined || member === undefined) return [404, twilioError(404, 20404, 'The requested resource was not found')];
         return [200, this.memberJson(queue, member, index)];
+      }
+      if (path === `${api}/Conferences.json` && method === 'GET') {
+        // ListConference: filtered by FriendlyName and Status (init, in-progress, completed).
+        const rooms = (this.conferenceRooms?.() ?? [])
+          .filter((r) => (p.FriendlyName === undefined || r.friendlyName === p.FriendlyName) && (p.Status === undefined || r.status === p.Status))
+          .map((r) => ({ sid: r.sid, account_sid: this.options.accountSid, friendly_name: r.friendlyName, status: r.status, uri: `${api}/Conferences/${r.sid}.json` }));
+        return [200, page2010('conferences', `${api}/Conferences.json`, rooms, p)];
       }
       if ((m = new RegExp(`^${api}/Calls/(CA\\w+)/Recordings\\.json$`).exec(path)) !== null && method === 'GET') {
         const list = [...this.recordings.values()].filter((r) => r.callSid === m?.[1]).slice(0, pageSize(p, MAX_PAGE_2010)).map((r) => ({
@@ -570,7 +582,10 @@ export class TwilioStandIn {
     if (p.Status !== undefined && p.Status !== 'completed' && p.Status !== 'canceled') return [400, twilioError(400, 0, 'Status must be completed or canceled (call_enum_update_status)')];
     const ended = status !== undefined && ['completed', 'busy', 'no-answer', 'canceled', 'failed'].includes(status);
     if (ended && p.Url !== undefined) return [400, twilioError(400, 21220, 'Call is not in-progress. Cannot redirect.')];
-    const update = { ...(p.Status === undefined ? {} : { status: p.Status }), ...(p.Url === undefined ? {} : { url: p.Url }) };
+    const update = {
+      ...(p.Status === undefined ? {} : { status: p.Status }), ...(p.Url === undefined ? {} : { url: p.Url }),
+      ...(p.Method === undefined ? {} : { method: p.Method }),
+    };
     if (!ended) {
       this.callUpdates.push({ sid, ...update, at: this.now() });
       this.onCallUpdate?.(sid, update);

@@ -12,12 +12,14 @@ export interface Verb {
 }
 
 /** Where a document runs; each place allows its own verbs (Twilio docs for Enqueue, Number, MessagingResponse). */
-export type TwimlContext = 'call' | 'wait' | 'screen' | 'messaging' | 'ignored';
+export type TwimlContext = 'call' | 'wait' | 'conference-wait' | 'screen' | 'messaging' | 'ignored';
 
 const ALLOWED: Record<TwimlContext, ReadonlySet<string>> = {
   call: new Set(['Say', 'Play', 'Pause', 'Gather', 'Record', 'Dial', 'Enqueue', 'Redirect', 'Hangup', 'Reject']),
   // waitUrl documents: "Play, Say, Pause, Hangup, Redirect, Leave, Gather" (Enqueue docs).
   wait: new Set(['Say', 'Play', 'Pause', 'Gather', 'Hangup', 'Redirect', 'Leave']),
+  // A <Conference waitUrl> document: "can only contain Say, Play, Pause, and Redirect" (twilio.com/docs/errors/13238).
+  'conference-wait': new Set(['Say', 'Play', 'Pause', 'Redirect']),
   // <Number url>: runs on the called person's leg before the bridge; "Play, Say, Gather, Hangup".
   screen: new Set(['Say', 'Play', 'Gather', 'Hangup']),
   messaging: new Set(['Message', 'Redirect']),

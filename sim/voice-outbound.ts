@@ -232,11 +232,21 @@ async function finish(sim: Simulator, out: OutboundCall, status: FinalStatus): P
 
 /**
  * A Calls update for a call Twilio placed: Status completed or canceled ends it (ringing: it stops ringing; answered:
- * the callee is hung up on). A new Url is not played by the simulator (Pull Phone never moves these calls).
+ * the callee is hung up on). A new Url is not played by the simulator for these (Pull Phone never moves them); a
+ * caller's (inbound) call is moved to a new Url.
  */
-export function updateCall(sim: Simulator, callSid: string, update: { status?: string; url?: string }): void {
+export function updateCall(sim: Simulator, callSid: string, update: { status?: string; url?: string; method?: string }): void {
   const out = sim.outbound.find((o) => o.callSid === callSid);
   if (out === undefined) {
+    const inbound = sim.calls.find((c) => c.callSid === callSid);
+    if (inbound !== undefined && update.url !== undefined && update.status === undefined) {
+      // "Initiates a call redirect" (UpdateCall): the caller's call leaves what it is doing (a conference included)
+      // and runs the new Url's TwiML.
+      if (inbound.endedAt !== undefined || inbound.leg.hungUp()) return;
+      sim.emit(inbound, 'caller', 'dial', `Twilio moves the caller's call to ${new URL(update.url).pathname}`);
+      inbound.leg.redirect(update.url, update.method ?? 'POST');
+      return;
+    }
     if (update.status !== undefined) sim.violation(undefined, 'REST call update', 'the functions ended a call that is not one they placed');
     return;
   }

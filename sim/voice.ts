@@ -82,6 +82,11 @@ export interface SimulatorOptions {
   /** The reading of each point Twilio's docs leave open (variants.ts); unset points keep the simulator's old reading. */
   variants?: Partial<Variants>;
   /**
+   * A <Conference waitUrl> document that ends: 'repeats' (default) follows its <Redirect> and asks the waitUrl again
+   * when it ends, as for <Enqueue>; 'once' plays the first document only, then silence (the Conference docs do not say).
+   */
+  conferenceWait?: 'repeats' | 'once';
+  /**
    * V7 'throttled': segments per second each sending number delivers (1 for a US long code) and how many numbers
    * send in parallel (a Messaging Service's sender pool). Default 1 and 1.
    */
@@ -294,6 +299,9 @@ export class Simulator {
     this.twilio.onDequeue = (callSid, url, method) => { dequeued(this, callSid, url, method); };
     this.twilio.onCall = (created) => { placeCall(this, created); };
     this.twilio.onCallUpdate = (callSid, update) => { updateCall(this, callSid, update); };
+    this.twilio.conferenceRooms = () => [...this.conferences.values()].map((room) => ({
+      sid: room.sid, friendlyName: room.name, status: room.ended ? 'completed' : room.started ? 'in-progress' : 'init',
+    }));
     this.twilio.concurrentDequeues = this.variants.concurrentDequeues;
     // A REST request is real work, as a webhook is: virtual time stands still while Twilio works on it.
     this.twilio.onRequest = (answered) => { void this.clock.track(() => answered); };
@@ -368,6 +376,7 @@ export class Simulator {
     this.twilio.onMessage = undefined;
     this.twilio.onCall = undefined;
     this.twilio.onCallUpdate = undefined;
+    this.twilio.conferenceRooms = undefined;
     this.twilio.slowRequests = undefined;
     this.twilio.onRequest = undefined;
     this.twilio.sleep = undefined;
@@ -419,10 +428,17 @@ export class Simulator {
           call.finish(this.now(), call.leg.hungUp() ? 'caller' : 'app');
           next = undefined;
           break;
-        case 'gone':
+        case 'gone': {
+          // Moved over REST (Calls update with a Url) while a verb ran: the new Url's TwiML runs.
+          const moved = control.interrupt.kind === 'dequeue' ? call.leg.takeDequeue() : undefined;
+          if (moved !== undefined) {
+            next = { url: moved.url, method: moved.method, params: {} };
+            break;
+          }
           call.finish(this.now(), 'caller');
           next = undefined;
           break;
+        }
         case 'leave':
         case 'error':
           this.applicationError(call);

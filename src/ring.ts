@@ -28,6 +28,27 @@ export function membersToRing(members: readonly Member[], paused: ReadonlySet<st
   return members.filter((m) => !paused.has(m.number));
 }
 
+/**
+ * While the caller waits in the conference for the member, the wait document (/ring-wait) is asked for again every
+ * this many seconds; each time it checks that the member is still on the line.
+ */
+export const RING_WAIT_SECONDS = 5;
+/**
+ * The member pressed 1 and is on the way into the room: a caller still waiting for them after this long goes to
+ * voicemail even if the member's phone is still on the line (it never came into the room).
+ */
+export const RING_WAIT_LIMIT_SECONDS = 45;
+
+/** A call status (Calls resource) that means the member's phone is no longer on the line. */
+export function memberLeft(status: string | undefined): boolean {
+  return status === 'completed' || status === 'busy' || status === 'no-answer' || status === 'canceled' || status === 'failed';
+}
+
+/** What the caller's wait for the member comes to: keep waiting, or voicemail (the member left or never came in). */
+export function callerWaitVerdict(memberStatus: string | undefined, waitedSeconds: number): 'wait' | 'voicemail' {
+  return memberLeft(memberStatus) || waitedSeconds >= RING_WAIT_LIMIT_SECONDS ? 'voicemail' : 'wait';
+}
+
 /** The conference a rung member and the caller meet in: one per caller, named after the caller's call. */
 export function conferenceName(callerSid: string): string {
   return `pull-${callerSid}`;
@@ -46,6 +67,8 @@ export const ringWords = {
   gone: 'Sorry, the caller is no longer waiting. Goodbye.',
   unknown: 'Sorry, this call cannot be connected right now. Goodbye.',
   unsure: 'Twilio is slow to confirm. Stay on the line: the caller should join in a moment.',
+  /** To the caller, whose ring-all taker is not coming into the room after all. */
+  takerLeft: 'Sorry, the team member who took your call could not stay on the line.',
 };
 
 /** A reference read digit by digit ("4 8 2 1"), not as a number. */

@@ -158,6 +158,20 @@ export class Store {
     return this.claim(MAPS.outcomes, callSid, record);
   }
 
+  /**
+   * Undo a "connected" outcome for a caller who never talked after all (a ring-all taker who left before coming into
+   * the room), so their voicemail or missed call is reported as usual. Any other outcome stays.
+   */
+  async releaseConnected(callSid: string): Promise<void> {
+    const outcome = await this.outcomeOf(callSid);
+    if (outcome?.outcome !== 'connected') return;
+    try {
+      await this.items(MAPS.outcomes)(callSid).remove();
+    } catch (error) {
+      if (failureOf(error).status !== 404) throw error;
+    }
+  }
+
   /** Claim the pull of a waiting caller; when another member was first, their pull is returned (if it can be read). */
   async claimPull(callSid: string, record: PullRecord): Promise<{ won: true } | { won: false; by: PullRecord | undefined }> {
     if (await this.claim(MAPS.outcomes, `${callSid}-pull`, record)) return { won: true };

@@ -1,8 +1,10 @@
-/** Ring-all escalation step by step against the REST stand-in: /wait-music, /ring-team, /ring-answer, /ring-join. */
+/** Ring-all escalation step by step against the REST stand-in: /wait-music, /ring-team, /ring-answer, /ring-join, /ring-wait. */
 import { handler as waitMusic } from '../../functions/wait-music.protected';
 import { handler as ringTeam } from '../../functions/ring-team.protected';
 import { handler as ringAnswer } from '../../functions/ring-answer.protected';
 import { handler as ringJoin } from '../../functions/ring-join.protected';
+import { handler as ringWait } from '../../functions/ring-wait.protected';
+import { handler as ringStatus } from '../../functions/ring-status.protected';
 import { handler as smsReply } from '../../functions/sms-reply.protected';
 import { handler as callStatus } from '../../functions/call-status.protected';
 import { MAPS } from '../../src/store';
@@ -124,7 +126,8 @@ describe('/ring-answer and /ring-join', () => {
     expect(room.text).toBe(`pull-${caller.callSid}`);
     expect(room.attrs).toMatchObject({ startConferenceOnEnter: 'true', endConferenceOnExit: 'true', beep: 'false' });
     const dequeue = twilio.requests.find((r) => r.method === 'POST' && r.path.includes('/Members/'));
-    expect(dequeue?.params.Url).toBe(`${url('/ring-join')}?member=%2B15551230001`);
+    // The member's own call rides along, so the caller's side can tell whether the member is still on the line.
+    expect(dequeue?.params.Url).toBe(`${url('/ring-join')}?member=%2B15551230001&ring=${annCall}`);
     expect(twilio.callUpdates.map((u) => [u.sid, u.status])).toEqual([[bobCall, 'completed']]);
     expect(twilio.messages.map((m) => [m.to, m.body])).toEqual([[BOB.number, `Ann took the call from JANE (${caller.reference}).`]]);
     expect(sequentialRounds(twilio.requests)).toBeLessThanOrEqual(3);
@@ -132,9 +135,14 @@ describe('/ring-answer and /ring-join', () => {
     // The caller's side joins the same room, and only then is the call settled as connected: hanging up after
     // talking is no missed call.
     expect(twilio.syncItems(MAPS.outcomes)?.get(caller.callSid)).toBeUndefined();
-    const joined = await invoke(ringJoin, { CallSid: caller.callSid, From: caller.from, member: ANN.number }, ON);
+    const joined = await invoke(ringJoin, { CallSid: caller.callSid, From: caller.from, member: ANN.number, ring: annCall }, ON);
     expect(verbNames(joined.twiml)).toEqual(['Dial']);
     expect(find(joined.twiml, 'Conference').text).toBe(`pull-${caller.callSid}`);
+    // The caller waits for the member rather than start the room: the wait document checks on the member.
+    expect(find(joined.twiml, 'Conference').attrs).toMatchObject({
+      startConferenceOnEnter: 'false', endConferenceOnExit: 'true', beep: 'false', waitMethod: 'POST',
+      waitUrl: `${url('/ring-wait')}?caller=${caller.callSid}&ring=${annCall}&member=%2B15551230001`,
+    });
     expect(twilio.syncItems(MAPS.outcomes)?.get(caller.callSid)?.data).toMatchObject({ outcome: 'connected', member: 'Ann' });
     twilio.resetLog();
     await invoke(callStatus, { CallSid: caller.callSid, From: caller.from, CallStatus: 'completed' }, ON);
@@ -174,5 +182,119 @@ describe('/ring-answer and /ring-join', () => {
   it('/ring-join without a CallSid apologises and sends the caller to voicemail', async () => {
     const { twiml } = await invoke(ringJoin, { CallSid: newCallSid().slice(0, 10) }, ON);
     expect(verbNames(twiml)).toEqual(['Say', 'Redirect']);
+  });
+});
+
+describe('/ring-wait: the caller is in the room, waiting for the member who pressed 1', () => {
+  async function taken(): Promise<{ caller: Arrival; annCall: string; waitUrl: URL }> {
+    const caller = await arrive(twilio, '+16175550101', { CallerName: 'JANE' }, ON);
+    await ringTeamFor(caller, 61);
+    const annCall = twilio.createdCalls.find((c) => c.to === ANN.number)?.sid ?? '';
+    twilio.callStatus.set(annCall, 'in-progress');
+    twilio.callStatus.set(caller.callSid, 'in-progress');
+    await invoke(ringAnswer, ringParams(caller, ANN, annCall, '1'), ON);
+    const joined = await invoke(ringJoin, { CallSid: caller.callSid, From: caller.from, member: ANN.number, ring: annCall }, ON);
+    return { caller, annCall, waitUrl: new URL(find(joined.twiml, 'Conference').attrs.waitUrl ?? '') };
+  }
+  const waitRequest = (waitUrl: URL, caller: Arrival, extra: Record<string, string> = {}): Record<string, string> => ({
+    ...Object.fromEntries(waitUrl.searchParams), CallSid: caller.callSid, From: caller.from, CallStatus: 'in-progress', ...extra,
+  });
+
+  it('the member still on the line: the caller waits 5 s more in silence and the document asks for itself again; nothing moves', async () => {
+    const { caller, annCall, waitUrl } = await taken();
+    twilio.resetLog();
+    const { twiml } = await invoke(ringWait, waitRequest(waitUrl, caller), ON);
+    // A conference wait document may hold only Say, Play, Pause and Redirect (error 13238).
+    expect(verbNames(twiml)).toEqual(['Pause', 'Redirect']);
+    expect(find(twiml, 'Pause').attrs.length).toBe('5');
+    const again = new URL(find(twiml, 'Redirect').text);
+    expect(Object.fromEntries(again.searchParams)).toEqual({ caller: caller.callSid, ring: annCall, member: ANN.number, waited: '5' });
+    expect(twilio.requests.map((r) => `${r.method} ${r.path.replace(/CA\w+/, 'CA…')}`)).toEqual([expect.stringMatching(/^GET .*\/Calls\/CA….json$/)]);
+    expect(twilio.callUpdates).toEqual([]);
+  });
+
+  it('the member hung up before coming in: the caller is moved back to /ring-join, told, and sent to voicemail; "connected" is undone', async () => {
+    const { caller, annCall, waitUrl } = await taken();
+    expect(twilio.syncItems(MAPS.outcomes)?.get(caller.callSid)?.data).toMatchObject({ outcome: 'connected' });
+    twilio.callStatus.set(annCall, 'completed');
+    twilio.resetLog();
+    await invoke(ringWait, waitRequest(waitUrl, caller), ON);
+    // Ann's ring call's status callback sees the same room at the same moment: the caller is moved once, not twice
+    // (a second move would pull them out of the voicemail the first one started).
+    twilio.conferenceRooms = () => [{ sid: `CF${'1'.repeat(32)}`, friendlyName: `pull-${caller.callSid}`, status: 'init' }];
+    await invoke(ringStatus, { caller: caller.callSid, CallSid: annCall, CallStatus: 'completed', From: TWILIO_NUMBER, To: ANN.number }, ON);
+    expect(twilio.callUpdates.map((u) => [u.sid, u.url, u.method])).toEqual([
+      [caller.callSid, `${url('/ring-join')}?member=%2B15551230001&ring=${annCall}&left=1`, 'POST'],
+    ]);
+    const back = await invoke(ringJoin, { CallSid: caller.callSid, From: caller.from, member: ANN.number, ring: annCall, left: '1' }, ON);
+    expect(verbNames(back.twiml)).toEqual(['Say', 'Redirect']);
+    expect(spoken(back.twiml)).toBe('Sorry, the team member who took your call could not stay on the line.');
+    expect(find(back.twiml, 'Redirect').text).toBe(url('/voicemail'));
+    expect(twilio.syncItems(MAPS.outcomes)?.get(caller.callSid)).toBeUndefined();
+    // So a caller who hangs up now is reported missed, like any caller nobody talked to.
+    twilio.resetLog();
+    await invoke(callStatus, { CallSid: caller.callSid, From: caller.from, CallStatus: 'completed' }, ON);
+    expect(twilio.messages.map((m) => m.body)).toEqual([expect.stringMatching(/^Missed call: JANE/), expect.stringMatching(/^Missed call: JANE/)]);
+  });
+
+  it('a caller who arrives after the member hung up goes to voicemail at once, never into the room', async () => {
+    const caller = await arrive(twilio, '+16175550101', {}, ON);
+    await ringTeamFor(caller, 61);
+    const annCall = twilio.createdCalls.find((c) => c.to === ANN.number)?.sid ?? '';
+    twilio.callStatus.set(annCall, 'completed');
+    const { twiml } = await invoke(ringJoin, { CallSid: caller.callSid, From: caller.from, member: ANN.number, ring: annCall }, ON);
+    expect(verbNames(twiml)).toEqual(['Say', 'Redirect']);
+    expect(twilio.syncItems(MAPS.outcomes)?.get(caller.callSid)).toBeUndefined();
+  });
+
+  it('the member on the line but not in the room after 45 s: the caller goes to voicemail all the same', async () => {
+    const { caller, waitUrl } = await taken();
+    twilio.resetLog();
+    await invoke(ringWait, waitRequest(waitUrl, caller, { waited: '45' }), ON);
+    expect(twilio.callUpdates.map((u) => u.sid)).toEqual([caller.callSid]);
+  });
+});
+
+describe('/ring-status: a ring call ends', () => {
+  async function taken(): Promise<{ caller: Arrival; annCall: string; bobCall: string }> {
+    const caller = await arrive(twilio, '+16175550101', { CallerName: 'JANE' }, ON);
+    await ringTeamFor(caller, 61);
+    const sid = (number: string): string => twilio.createdCalls.find((c) => c.to === number)?.sid ?? '';
+    twilio.callStatus.set(caller.callSid, 'in-progress');
+    await invoke(ringAnswer, ringParams(caller, ANN, sid(ANN.number), '1'), ON);
+    return { caller, annCall: sid(ANN.number), bobCall: sid(BOB.number) };
+  }
+  const room = (caller: Arrival, status: 'init' | 'in-progress' | 'completed') => () => [{ sid: `CF${'1'.repeat(32)}`, friendlyName: `pull-${caller.callSid}`, status }];
+  const ended = (caller: Arrival, callSid: string, member: { number: string }) => ({
+    caller: caller.callSid, CallSid: callSid, CallStatus: 'completed', From: TWILIO_NUMBER, To: member.number, CallDuration: '9',
+  });
+
+  it('every ring call asks for it when it ends (completed only, the default event)', async () => {
+    const caller = await arrive(twilio, '+16175550101', {}, ON);
+    await ringTeamFor(caller, 61);
+    for (const created of twilio.createdCalls) {
+      expect([created.statusCallback, created.statusCallbackMethod, created.statusCallbackEvents]).toEqual([`${url('/ring-status')}?caller=${caller.callSid}`, 'POST', ['completed']]);
+    }
+  });
+
+  it('the taker\'s call ends while the caller waits in a room that never started: the caller is moved back to /ring-join, to voicemail', async () => {
+    const { caller, annCall } = await taken();
+    twilio.conferenceRooms = room(caller, 'init');
+    twilio.resetLog();
+    await invoke(ringStatus, ended(caller, annCall, ANN), ON);
+    expect(twilio.callUpdates.map((u) => [u.sid, u.url])).toEqual([[caller.callSid, `${url('/ring-join')}?member=%2B15551230001&ring=${annCall}&left=1`]]);
+    // One round: the pull claim and the room, read in parallel.
+    expect(twilio.requests.filter((r) => r.method === 'GET').map((r) => r.path.replace(/.*\/(Conferences\.json|Items\/.*)$/, '$1'))).toEqual(expect.arrayContaining(['Conferences.json']));
+  });
+
+  it('nothing moves when the room started (the two talked), or when a call other than the taker\'s ends', async () => {
+    const { caller, annCall, bobCall } = await taken();
+    twilio.conferenceRooms = room(caller, 'completed');
+    twilio.resetLog();
+    await invoke(ringStatus, ended(caller, annCall, ANN), ON);
+    twilio.conferenceRooms = room(caller, 'init');
+    await invoke(ringStatus, ended(caller, bobCall, BOB), ON);
+    await invoke(ringStatus, { ...ended(caller, annCall, ANN), CallStatus: 'in-progress' }, ON);
+    expect(twilio.callUpdates).toEqual([]);
   });
 });

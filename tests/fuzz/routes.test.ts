@@ -31,6 +31,8 @@ import { handler as callbackStatus } from '../../functions/callback-status.prote
 import { handler as ringTeam } from '../../functions/ring-team.protected';
 import { handler as ringAnswer } from '../../functions/ring-answer.protected';
 import { handler as ringJoin } from '../../functions/ring-join.protected';
+import { handler as ringWait } from '../../functions/ring-wait.protected';
+import { handler as ringStatus } from '../../functions/ring-status.protected';
 import { CALLBACK_MAP } from '../../src/callback-store';
 import { toE164 } from '../../src/phone';
 import { conferenceName } from '../../src/ring';
@@ -253,7 +255,7 @@ interface Case {
 }
 
 type AnyHandler = Parameters<typeof invoke>[0];
-type Context = 'call' | 'queue' | 'whisper';
+type Context = 'call' | 'queue' | 'whisper' | 'conference-wait';
 
 interface VoiceRoute {
   name: string;
@@ -307,6 +309,8 @@ const ALLOWED: Record<Context, readonly string[]> = {
   call: ['Say', 'Play', 'Pause', 'Gather', 'Dial', 'Number', 'Conference', 'Enqueue', 'Leave', 'Hangup', 'Redirect', 'Record', 'Reject'],
   queue: ['Say', 'Play', 'Pause', 'Gather', 'Hangup', 'Redirect', 'Leave'],
   whisper: ['Say', 'Play', 'Pause', 'Gather', 'Hangup'],
+  // A <Conference waitUrl> document "can only contain Say, Play, Pause, and Redirect" (twilio.com/docs/errors/13238).
+  'conference-wait': ['Say', 'Play', 'Pause', 'Redirect'],
 };
 /** What may nest where in what Pull Phone answers. */
 const CHILDREN: Record<string, readonly string[]> = { Response: [], Gather: ['Say', 'Play', 'Pause'], Dial: ['Number', 'Conference'] };
@@ -647,7 +651,10 @@ const VOICE_ROUTES: VoiceRoute[] = [
         problems.push(`joins the caller though the pull claim is ${JSON.stringify(pull)}`);
       }
       for (const d of dequeued) {
-        if (d.callSid !== callerSid || d.url !== `${url('/ring-join')}?member=${encodeURIComponent(member)}`) problems.push(`moved ${d.callSid} to ${d.url}`);
+        // The member's own call rides along (only as Twilio would send it: a well-formed CallSid).
+        const own = firstOf(c.params, 'CallSid');
+        const ring = typeof own === 'string' && /^CA[0-9a-f]{32}$/.test(own) ? `&ring=${own}` : '';
+        if (d.callSid !== callerSid || d.url !== `${url('/ring-join')}?member=${encodeURIComponent(member)}${ring}`) problems.push(`moved ${d.callSid} to ${d.url}`);
       }
       // Only the other phones rung for this caller are stopped.
       const own = RING_CALLS[POOL.indexOf(typeof callerSid === 'string' ? callerSid : '')]?.map((call) => call.sid) ?? [];
@@ -678,7 +685,45 @@ const VOICE_ROUTES: VoiceRoute[] = [
       return outcome === undefined || outcome.member === named ? [] : [`settled with member ${JSON.stringify(outcome.member)} for ${JSON.stringify(c.names.member)}`];
     },
   },
+  {
+    name: 'ring-wait', handler: ringWait, context: 'conference-wait', maxSegments: 1, fresh: true, env: RING_ENV,
+    keys: { ...CALL_KEYS, caller: 'callSid', ring: 'callSid', member: 'number', waited: 'int' },
+    base: (rng) => ({ ...callParams(rng), caller: rng.pick(POOL), ring: rng.pick(POOL), member: rng.pick(MEMBER_NUMBERS), waited: String(rng.int(60)) }),
+    shapes: [['Pause', 'Redirect'], ['Pause']],
+    reaches: { what: 'callers moved to voicemail', atLeast: 20, when: (_root, requests) => requests.some((r) => r.method === 'POST' && /\/Calls\/CA\w+\.json$/.test(r.path)) },
+    corpus: [
+      { params: { caller: `${POOL[0] ?? ''}</Conference>`, waited: '45' } },
+      { params: { caller: [POOL[1], POOL[0]], waited: '99' } },
+      { params: { waited: '-5' } },
+      { params: { waited: INJECTION, member: INJECTION } },
+    ],
+    promises: (c, _root, requests) => movesOnlyTheCaller(c, requests),
+  },
+  {
+    name: 'ring-status', handler: ringStatus, context: 'call', maxSegments: 1, fresh: true, env: RING_ENV,
+    keys: { ...CALL_KEYS, caller: 'callSid', CallDuration: 'int' },
+    base: (rng) => ({ ...callParams(rng), caller: rng.pick(POOL), CallStatus: rng.pick(['completed', 'busy', 'no-answer', 'canceled', 'failed', 'in-progress']), CallDuration: String(rng.int(60)) }),
+    shapes: [[]],
+    corpus: [
+      { params: { caller: `${POOL[0] ?? ''}</Conference>` } },
+      { params: { caller: [POOL[1], POOL[0]], CallStatus: 'completed' } },
+      { params: { CallStatus: ['completed', 'in-progress'] } },
+    ],
+    promises: (c, _root, requests) => movesOnlyTheCaller(c, requests),
+  },
 ];
+
+/** Only the caller the URL names is ever moved, and only back to /ring-join (which sends them to voicemail). */
+function movesOnlyTheCaller(c: Case, requests: readonly RecordedRequest[]): string[] {
+  const problems: string[] = [];
+  const caller = firstOf(c.params, 'caller');
+  for (const r of requests.filter((q) => q.method === 'POST' && /\/Calls\/CA\w+\.json$/.test(q.path))) {
+    const sid = /(CA[0-9a-f]{32})\.json$/.exec(r.path)?.[1] ?? '';
+    if (sid !== caller) problems.push(`moved call ${sid}, not the caller ${JSON.stringify(caller)}`);
+    if (!(r.params.Url ?? '').startsWith(`${url('/ring-join')}?`) || !(r.params.Url ?? '').includes('left=1')) problems.push(`moved the caller to ${r.params.Url ?? '(no Url)'}`);
+  }
+  return problems;
+}
 
 const SMS_KEYS: Record<string, Kind> = { Body: 'body', To: 'number', MessageSid: 'sid', AccountSid: 'sid', NumMedia: 'int', NumSegments: 'int', MediaUrl0: 'url', SmsStatus: 'text' };
 
@@ -823,7 +868,7 @@ const NOT_XML = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\u
 const URL_ATTRIBUTES = ['action', 'url', 'waitUrl', 'recordingStatusCallback', 'transcribeCallback', 'statusCallback'];
 const OUR_PAGES = new Set(['/incoming-call', '/wait-music', '/hold-key', '/queue-result', '/bridge', '/bridge-result', '/screen', '/voicemail',
   '/voicemail-done', '/voicemail-saved', '/sms-reply', '/call-status', '/hold-music.wav', '/callback-answer', '/callback-dial', '/callback-result',
-  '/callback-status', '/ring-team', '/ring-answer', '/ring-join']);
+  '/callback-status', '/ring-team', '/ring-answer', '/ring-join', '/ring-wait', '/ring-status']);
 
 /** Texts stay in the GSM-7 alphabet (one emoji would make every segment 70 characters). */
 function gsm7(text: string): boolean {

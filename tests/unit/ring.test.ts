@@ -1,6 +1,6 @@
 /** Ring-all escalation's rules (src/ring.ts) and its setting (RING_TEAM_AFTER_SECONDS in config.ts). */
 import { readConfig } from '../../src/config';
-import { conferenceName, escalates, membersToRing, ringWords } from '../../src/ring';
+import { callerWaitVerdict, conferenceName, escalates, memberLeft, membersToRing, RING_WAIT_LIMIT_SECONDS, ringWords } from '../../src/ring';
 import { describeConfig } from '../../src/doctor';
 
 const ANN = { name: 'Ann', number: '+15551230001' };
@@ -93,5 +93,23 @@ describe('RING_TEAM_AFTER_SECONDS', () => {
     if (!on.ok || !off.ok) throw new Error('configuration should be usable');
     expect(describeConfig(on.config, 200).join('\n')).toMatch(/Ring-all\s+every available member's mobile rings once a caller has waited 45 s/);
     expect(describeConfig(off.config, 200).join('\n')).toMatch(/Ring-all\s+off \(RING_TEAM_AFTER_SECONDS unset\)/);
+  });
+});
+
+describe('a caller in the room waiting for the member who pressed 1', () => {
+  it('waits while the member\'s phone is on the line (or Twilio does not say), up to the limit', () => {
+    for (const status of ['queued', 'ringing', 'in-progress', undefined]) expect(callerWaitVerdict(status, 0)).toBe('wait');
+    expect(callerWaitVerdict('in-progress', RING_WAIT_LIMIT_SECONDS - 5)).toBe('wait');
+    expect(callerWaitVerdict('in-progress', RING_WAIT_LIMIT_SECONDS)).toBe('voicemail');
+    expect(callerWaitVerdict(undefined, RING_WAIT_LIMIT_SECONDS)).toBe('voicemail');
+  });
+
+  it('goes to voicemail at once when the member\'s phone has hung up, whatever its final status', () => {
+    for (const status of ['completed', 'busy', 'no-answer', 'canceled', 'failed']) {
+      expect(memberLeft(status)).toBe(true);
+      expect(callerWaitVerdict(status, 0)).toBe('voicemail');
+    }
+    expect(memberLeft('in-progress')).toBe(false);
+    expect(memberLeft(undefined)).toBe(false);
   });
 });
