@@ -11,7 +11,7 @@ import { cleanLabel } from '../src/sms-text';
 import { defineStep, Step, voiceResponse } from '../src/step';
 import { describeFailure } from '../src/twilio-api';
 import { callbackReference, textMissedCaller } from '../src/callback-step';
-import { callerDetails, reportMissed, SYNC_READ_MS, teamInTurn, textedSummary, textMembers, within } from '../src/team';
+import { askAgain, callerDetails, MUST_READ_MS, numberFromCall, reportMissed, SYNC_READ_MS, teamInTurn, textedSummary, textMembers, within } from '../src/team';
 import { voicemailRecordOf } from '../src/voicemail';
 import { linkKey, makeToken, voicemailIdFor } from '../src/voicemail-link';
 import { PAGE_PATH } from '../src/voicemail-page';
@@ -41,19 +41,21 @@ export const handler = defineStep({
     const recordingStatus = param(event, 'RecordingStatus');
     // Nothing kept (V3: an account that drops silent recordings says 'absent', asked for in <Record>; or a 0 s one).
     if (recordingStatus === 'absent' || (recordingStatus === 'completed' && param(event, 'RecordingDuration') !== undefined && seconds <= 0)) {
-      await reportNoMessage(step, callSid);
+      await reportNoMessage(step, callSid, fromNumber(event));
       return voiceResponse();
     }
     const recordingSid = sidParam(event, 'RecordingSid', 'RE') ?? /\/Recordings\/(RE[0-9a-f]{32})$/.exec(param(event, 'RecordingUrl') ?? '')?.[1];
     // 'failed' still needs telling: the caller spoke, and somebody should call back.
     if (recordingStatus !== 'failed' && (recordingStatus !== 'completed' || recordingSid === undefined)) return voiceResponse();
+    // For the page's "called at" and "waited", and the number should the caller's record be unreadable: a detail,
+    // so a failure or a slow answer only leaves it out.
+    const callResource = recordingStatus === 'completed'
+      ? within(step, 'the call', SYNC_READ_MS, step.client.calls(callSid).fetch(), undefined)
+      : undefined;
     const [first, caller, callStarted] = await Promise.all([
       step.store.claimNotice(callSid, 'voicemail'),
-      callerDetails(step, callSid, fromNumber(event)),
-      // For the page's "called at" and "waited": a detail, so a failure or a slow answer only leaves them out.
-      recordingStatus === 'completed'
-        ? within(step, 'call start time', SYNC_READ_MS, step.client.calls(callSid).fetch().then((call) => call.startTime), undefined)
-        : Promise.resolve(undefined),
+      callerDetails(step, callSid, fromNumber(event) ?? numberFromCall(step, callSid, callResource)),
+      callResource?.then((call) => call?.startTime ?? undefined),
     ]);
     if (!first) return voiceResponse();
     // The voicemail's lasting reference for CALL, in parallel with saving its page.
@@ -104,12 +106,17 @@ async function saveVoicemail(step: Step, id: string, record: Parameters<Step['st
  * Twilio kept no recording. If nothing else settled the call, it is a missed call. If the Record action
  * already settled it as a voicemail (its RecordingDuration can say 1 s of what Twilio then drops as silence),
  * the team gets the missed-call text in place of the voicemail text: one notice either way.
+ * The caller's details are read once, beside the outcome claim; this callback has no From, so when their record
+ * cannot be read the number comes from the Call resource (npm run simulate, worst profile: a Sync read 14 s late
+ * had left "Missed call: an unknown number", a caller nobody could call back).
  */
-async function reportNoMessage(step: Step, callSid: string): Promise<void> {
-  if (await reportMissed(step, callSid, undefined)) return;
-  const outcome = await step.store.outcomeOf(callSid);
+async function reportNoMessage(step: Step, callSid: string, from: string | undefined): Promise<void> {
+  const details = callerDetails(step, callSid, from ?? numberFromCall(step, callSid));
+  if (await reportMissed(step, callSid, details)) return;
+  // Asked again on failure, within what the step has left: this read alone decides whether the caller is reported.
+  const outcome = await within(step, 'call outcome', Math.min(MUST_READ_MS, step.remainingMs() - 2000), askAgain(() => step.store.outcomeOf(callSid), 3), undefined);
   if (outcome?.outcome !== 'voicemail' || !(await step.store.claimNotice(callSid, 'voicemail'))) return;
-  const caller = await callerDetails(step, callSid, undefined);
+  const caller = await details;
   const [call] = await Promise.all([callbackReference(step, caller, 'missed'), textMissedCaller(step, caller)]);
   await textMembers(step, teamInTurn(step.config.members, callSid), notices.missed(caller, undefined, call), `caller ${caller.reference}`);
   logInfo(step.name, `caller ${caller.reference} left no message after all; team told of a missed call`);

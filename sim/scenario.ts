@@ -124,6 +124,12 @@ export class World {
       const started = sim.calls.find((c) => c.callSid === callSid)?.startedAt;
       return started === undefined ? undefined : clock.now() - clock.elapsed() + started;
     };
+    this.twilio.callParties = (callSid) => {
+      const call = sim.calls.find((c) => c.callSid === callSid);
+      if (call === undefined) return undefined;
+      const { From: from = '', To: to = '' } = sim.callParams(call, 'in-progress');
+      return { from, to };
+    };
     const members = this.specs.map((m) => sim.addPhone(new MemberPhone(m.name, m.number)));
     return {
       sim,

@@ -147,6 +147,8 @@ export class TwilioStandIn {
   conferenceRooms: (() => { sid: string; friendlyName: string; status: 'init' | 'in-progress' | 'completed' }[]) | undefined;
   /** When a call began (the voice side knows its calls); undefined for a call Twilio does not know. */
   callStart: ((callSid: string) => number | undefined) | undefined;
+  /** Who made and who received a call the voice side knows (GET Calls/{CallSid} `from`, `to`); calls created over REST are known here. */
+  callParties: ((callSid: string) => { from: string; to: string } | undefined) | undefined;
   readonly now: () => number;
 
   /**
@@ -249,6 +251,7 @@ export class TwilioStandIn {
     this.onCall = undefined;
     this.onCallUpdate = undefined;
     this.callStart = undefined;
+    this.callParties = undefined;
     this.conferenceRooms = undefined;
     this.latencyMs = this.options.latencyMs ?? 0;
   }
@@ -444,8 +447,12 @@ export class TwilioStandIn {
         const started = this.callStart?.(m[1] ?? '');
         const status = this.callStatus.get(m[1] ?? '');
         if (started === undefined && status === undefined) return [404, twilioError(404, 20404, 'The requested resource was not found')];
+        // `from` and `to` are properties of the call resource (api.v2010.account.call in twilio_api_v2010.json).
+        const created = this.createdCalls.find((c) => c.sid === m?.[1]);
+        const parties = this.callParties?.(m[1] ?? '') ?? (created === undefined ? undefined : { from: created.from, to: created.to });
         return [200, {
           sid: m[1], account_sid: account, status: status ?? 'in-progress',
+          ...(parties === undefined ? {} : { from: parties.from, to: parties.to }),
           ...(started === undefined ? {} : { start_time: new Date(started).toUTCString(), date_created: new Date(started).toUTCString() }),
           uri: `${api}/Calls/${m[1] ?? ''}.json`,
         }];

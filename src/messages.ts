@@ -126,6 +126,15 @@ export function hoursChangedText(member: Member, open: boolean, until: string, k
     : fit(`${member.name} closed the phone`, ` until ${until}: callers hear the closed message and go to voicemail. Text ${k.open[0] ?? 'OPEN'} to reopen.`);
 }
 
+/**
+ * A notice with no number to call back names the caller's reference (as in the new-call text), kept whole however long
+ * the name: the number may only have been unreadable just then (their record and Twilio's Call both unanswered), and
+ * the reference finds it in the new-call text or the call log.
+ */
+function referenceWithoutNumber(caller: CallerInfo): string {
+  return caller.number === undefined ? ` (${caller.reference})` : '';
+}
+
 /** `call` is how to call the caller back from the team number (`CALL 0101`, callback-text.ts), when they can be. */
 function callBack(caller: CallerInfo, call: string | undefined): string {
   if (caller.number === undefined) return ' No number to call back.';
@@ -135,7 +144,7 @@ function callBack(caller: CallerInfo, call: string | undefined): string {
 export const notices = {
   missed: (caller: CallerInfo, waitedSeconds: number | undefined, call?: string): string => {
     const waited = waitedSeconds === undefined ? '' : `, waited ${formatDuration(waitedSeconds)}`;
-    return fit(`Missed call: ${who(caller)}`, `${waited}.${callBack(caller, call)}`);
+    return fit(`Missed call: ${who(caller)}`, `${referenceWithoutNumber(caller)}${waited}.${callBack(caller, call)}`);
   },
   callback: (caller: CallerInfo, waitedSeconds: number | undefined, call?: string): string => {
     const waited = waitedSeconds === undefined ? '' : ` after ${formatDuration(waitedSeconds)}`;
@@ -144,10 +153,10 @@ export const notices = {
   notAnswered: (member: Member, caller: CallerInfo, status: string): string =>
     fit(`${member.name} did not connect (${status}) with ${who(caller)}`, ` (${caller.reference}); the caller is sent to voicemail.`),
   voicemailLost: (caller: CallerInfo, call?: string): string =>
-    fit(`Twilio could not save a voicemail from ${who(caller)}`, `.${callBack(caller, call)}`),
+    fit(`Twilio could not save a voicemail from ${who(caller)}`, `${referenceWithoutNumber(caller)}.${callBack(caller, call)}`),
   /** The recording exists but its page could not be kept: the team still hears of it, without a link to nothing. */
   voicemailWithoutPage: (caller: CallerInfo, seconds: number, call?: string): string =>
-    fit(`Voicemail ${formatDuration(seconds)} from ${who(caller)}`, `; its page could not be made (in Twilio Console, Recordings).${callBack(caller, call)}`),
+    fit(`Voicemail ${formatDuration(seconds)} from ${who(caller)}`, `${referenceWithoutNumber(caller)}; its page could not be made (in Twilio Console, Recordings).${callBack(caller, call)}`),
   /**
    * Who called, how long the message is, and the member's own link to the page (transcript and audio are there).
    * One segment: the link is kept whole and the caller's description gives way.

@@ -2,7 +2,7 @@
 import { Member } from './config';
 import { logError, logInfo } from './log';
 import { notices } from './messages';
-import { maskNumber } from './phone';
+import { maskNumber, toE164 } from './phone';
 import { callReference } from './reference';
 import { Step } from './step';
 import { CallRecord, OutcomeRecord } from './store';
@@ -113,12 +113,35 @@ export async function askAgain<T>(read: () => Promise<T>, attempts: number): Pro
 /** How long a step waits for a read it asks again (askAgain), within the step's deadline. */
 export const MUST_READ_MS = 6000;
 
-/** A caller's details for a text: the stored record when there is one, else what this webhook says. */
-export async function callerDetails(step: Step, callSid: string, from: string | undefined): Promise<CallRecord> {
+/**
+ * What a webhook knows of the caller's number: its From (undefined when withheld), or, for a callback that carries
+ * none, how to ask Twilio (numberFromCall): asked only when the caller's record cannot be read. Never rejects.
+ */
+export type CallerNumber = string | undefined | (() => Promise<string | undefined>);
+
+/** A caller's details for a text: the stored record when there is one, else what this webhook says (or Twilio). */
+export async function callerDetails(step: Step, callSid: string, from: CallerNumber): Promise<CallRecord> {
   const reference = callReference(callSid);
-  const fallback: CallRecord = { callSid, reference, place: '', ...(from === undefined ? {} : { number: from }) };
   const record = await within(step, 'caller details', SYNC_READ_MS, step.store.callByReference(reference), undefined);
-  return record !== undefined && record.callSid === callSid ? record : fallback;
+  if (record !== undefined && record.callSid === callSid) return record;
+  const number = typeof from === 'function' ? await from() : from;
+  return { callSid, reference, place: '', ...(number === undefined ? {} : { number }) };
+}
+
+/**
+ * The caller's number from their Call resource (`from`, api.v2010.account.call in Twilio's OpenAPI): for the
+ * recording status callback, which carries no From (twilio.com/docs/voice/twiml/recording lists its parameters).
+ * One REST round, so callerDetails asks it only when the caller's record cannot be read; `call` reuses a fetch of
+ * the call already on its way. Undefined when withheld, or when Twilio does not answer in time: the notice then
+ * goes out with the caller's reference, not the number (a report without the number beats no report).
+ */
+export function numberFromCall(step: Step, callSid: string, call?: Promise<{ from: string | null } | undefined>): () => Promise<string | undefined> {
+  return async () => {
+    const fetched = call ?? within(step, "caller's number from the call", SYNC_READ_MS, step.client.calls(callSid).fetch(), undefined);
+    const number = toE164((await fetched)?.from ?? undefined) ?? undefined;
+    if (number === undefined) logInfo(step.name, `caller ${callReference(callSid)}: number not known (record unreadable, call fetch gave none)`);
+    return number;
+  };
 }
 
 /**
@@ -126,9 +149,10 @@ export async function callerDetails(step: Step, callSid: string, from: string | 
  * callback from Twilio send nothing. True when this invocation was the one that reported it.
  */
 export async function reportOutcome(
-  step: Step, callSid: string, outcome: OutcomeRecord, from: string | undefined, text: (caller: CallRecord, call: string | undefined) => string,
+  step: Step, callSid: string, outcome: OutcomeRecord, from: CallerNumber | Promise<CallRecord>, text: (caller: CallRecord, call: string | undefined) => string,
 ): Promise<boolean> {
-  const details = callerDetails(step, callSid, from);
+  // Details already on their way: a step that needs them again if its claim is lost (voicemail-saved).
+  const details = from instanceof Promise ? from : callerDetails(step, callSid, from);
   let claimed: boolean;
   try {
     claimed = await claim(step, callSid, outcome);
@@ -157,7 +181,7 @@ export async function reportOutcome(
 }
 
 /** A caller who hung up unserved: every member is told once, with the number to call back. */
-export async function reportMissed(step: Step, callSid: string, from: string | undefined, waitedSeconds?: number): Promise<boolean> {
+export async function reportMissed(step: Step, callSid: string, from: CallerNumber | Promise<CallRecord>, waitedSeconds?: number): Promise<boolean> {
   return reportOutcome(step, callSid, { outcome: 'missed' }, from, (caller, call) => notices.missed(caller, waitedSeconds, call));
 }
 

@@ -138,6 +138,31 @@ describe('/voicemail-done and /voicemail-saved', () => {
     expect(twilio.messages.map((m) => m.body)).toEqual([withCallBack('Missed call: JANE. Call back +16175550101'), withCallBack('Missed call: JANE. Call back +16175550101')]);
   });
 
+  // The recording status callback carries no From: the number comes from the caller's record, and only when that
+  // cannot be read from the Call resource (one REST round, on that rare path alone).
+  it('an absent recording reads the number from the caller\'s record, and asks Twilio for the call only when the record cannot be read', async () => {
+    const callFetches = (): number => twilio.requests.filter((r) => r.method === 'GET' && /\/Calls\/CA\w+\.json$/.test(r.path)).length;
+    const jane = await arrive(twilio, '+16175550101', { CallerName: 'JANE' });
+    twilio.resetLog();
+    await invoke(voicemailSaved, { CallSid: jane.callSid, RecordingStatus: 'absent' });
+    expect(callFetches()).toBe(0);
+    expect(twilio.messages.map((m) => m.body)).toEqual([withCallBack('Missed call: JANE. Call back +16175550101'), withCallBack('Missed call: JANE. Call back +16175550101')]);
+
+    const john = await arrive(twilio, '+16175550102');
+    twilio.resetLog();
+    twilio.callStatus.set(john.callSid, 'completed');
+    twilio.callParties = (sid) => (sid === john.callSid ? { from: john.from, to: ENV.TWILIO_PHONE_NUMBER ?? '' } : undefined);
+    twilio.faults = (r) => (r.method === 'GET' && r.path.includes(`/Maps/${MAPS.calls}/Items/`) ? { status: 503 } : undefined);
+    try {
+      await invoke(voicemailSaved, { CallSid: john.callSid, RecordingStatus: 'absent' });
+    } finally {
+      twilio.faults = undefined;
+      twilio.callParties = undefined;
+    }
+    expect(callFetches()).toBe(1);
+    expect(twilio.messages.map((m) => m.body)).toEqual([withCallBack('Missed call: +16175550102. Call back +16175550102'), withCallBack('Missed call: +16175550102. Call back +16175550102')]);
+  });
+
   it('ignores callbacks that are not a recording from Twilio', async () => {
     await invoke(voicemailSaved, { CallSid: `CA${'2'.repeat(32)}`, RecordingUrl: 'javascript:alert(1)', RecordingStatus: 'completed' });
     await invoke(voicemailSaved, { RecordingUrl: RECORDING, RecordingStatus: 'completed' });

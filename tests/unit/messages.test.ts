@@ -145,8 +145,13 @@ describe('texts to team members', () => {
       expect(notices.callback(longCaller, 65).endsWith(': +15551230001')).toBe(true);
     });
 
-    it('say plainly when there is no number to call back', () => {
-      expect(notices.missed(withheld, undefined)).toBe('Missed call: an unknown number. No number to call back.');
+    it('say plainly when there is no number to call back, and name the caller by their reference', () => {
+      expect(notices.missed(withheld, undefined)).toBe('Missed call: an unknown number (0007). No number to call back.');
+      expect(notices.missed(withheld, 65)).toBe('Missed call: an unknown number (0007), waited 1m05s. No number to call back.');
+      expect(notices.voicemailLost(withheld)).toBe('Twilio could not save a voicemail from an unknown number (0007). No number to call back.');
+      expect(notices.voicemailWithoutPage(withheld, 5)).toMatch(/^Voicemail 5s from an unknown number \(0007\); its page could not be made/);
+      // Kept whole when a long name is cut to fit one segment.
+      expect(notices.missed({ ...withheld, name: 'N'.repeat(200) }, undefined).endsWith(' (0007). No number to call back.')).toBe(true);
       expect(notices.callback(withheld, undefined)).toBe('an unknown number asked for a callback: number withheld');
     });
   });
